@@ -1,0 +1,432 @@
+/*
+ * Copyright (C) 2026 The tipring authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "tipringctl"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tr-bus.h"
+#include "tr-dbus-generated.h"
+#include "tr-error.h"
+#include "tr-i18n.h"
+#include "tr-param.h"
+
+#define EXIT_USAGE 2
+
+typedef struct {
+	GDBusConnection *connection;
+	gchar *where;
+	GDBusObjectManager *objects;
+	TrDbusManager *manager;
+	gchar *device_arg;
+} Ctl;
+
+static void
+ctl_clear(Ctl *ctl)
+{
+	g_clear_object(&ctl->manager);
+	g_clear_object(&ctl->objects);
+	g_clear_object(&ctl->connection);
+	g_free(ctl->where);
+	g_free(ctl->device_arg);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Ctl, ctl_clear)
+
+static void
+print_error(const gchar *what, GError *error)
+{
+	if (g_dbus_error_is_remote_error(error))
+		g_dbus_error_strip_remote_error(error);
+	if (what != NULL)
+		g_printerr("tipringctl: %s: %s\n", what, error->message);
+	else
+		g_printerr("tipringctl: %s\n", error->message);
+}
+
+static gboolean
+ctl_connect(Ctl *ctl, TrBusKind kind, const gchar *address, GError **error)
+{
+	const gchar *name = NULL;
+	g_autofree gchar *owner = NULL;
+
+	if (address == NULL)
+		kind = tr_bus_resolve(kind);
+	else
+		kind = TR_BUS_P2P;
+
+	if (kind == TR_BUS_SESSION || kind == TR_BUS_SYSTEM) {
+		ctl->connection = g_bus_get_sync(
+		    kind == TR_BUS_SESSION ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, error);
+		ctl->where = g_strdup(kind == TR_BUS_SESSION ? _("the session bus") : _("the system bus"));
+		name = TR_DBUS_NAME;
+	} else {
+		g_autofree gchar *addr = address != NULL ? g_strdup(address) : tr_bus_default_p2p_address();
+		ctl->where = g_strdup(addr);
+		ctl->connection = g_dbus_connection_new_for_address_sync(
+		    addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, error);
+	}
+	if (ctl->connection == NULL) {
+		/* TRANSLATORS: %s is where tipringctl looked for the daemon */
+		g_prefix_error(error, _("cannot reach tipringd on %s: "), ctl->where);
+		return FALSE;
+	}
+	ctl->objects = tr_dbus_object_manager_client_new_sync(
+	    ctl->connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, name,
+	    TR_DBUS_PATH, NULL, error);
+	if (ctl->objects == NULL)
+		return FALSE;
+	if (name != NULL) {
+		owner = g_dbus_object_manager_client_get_name_owner(
+		    G_DBUS_OBJECT_MANAGER_CLIENT(ctl->objects));
+		if (owner == NULL) {
+			g_set_error(error, TR_ERROR, TR_ERROR_NOT_FOUND,
+				    /* TRANSLATORS: %s: "the session bus" or "the system bus" */
+				    _("tipringd is not running on %s"), ctl->where);
+			return FALSE;
+		}
+	}
+	ctl->manager = tr_dbus_manager_proxy_new_sync(
+	    ctl->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, name, TR_DBUS_PATH, NULL, error);
+	return ctl->manager != NULL;
+}
+
+static TrDbusDevice *
+device_at(Ctl *ctl, const gchar *path)
+{
+	g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->objects, path);
+	if (object == NULL)
+		return NULL;
+	return tr_dbus_object_get_device(TR_DBUS_OBJECT(object));
+}
+
+static TrDbusLine *
+line_at(Ctl *ctl, const gchar *path)
+{
+	g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->objects, path);
+	if (object == NULL)
+		return NULL;
+	return tr_dbus_object_get_line(TR_DBUS_OBJECT(object));
+}
+
+/* --device N or --device NAME; without it, the only device */
+static TrDbusDevice *
+ctl_pick_device(Ctl *ctl, GError **error)
+{
+	const gchar *const *paths = tr_dbus_manager_get_devices(ctl->manager);
+	guint n = paths != NULL ? g_strv_length((gchar **)paths) : 0;
+
+	if (n == 0) {
+		g_set_error_literal(error, TR_ERROR, TR_ERROR_NOT_FOUND,
+				    _("tipringd hosts no device"));
+		return NULL;
+	}
+	if (ctl->device_arg == NULL) {
+		if (n > 1) {
+			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+				    /* TRANSLATORS: %u is the number of devices */
+				    _("tipringd hosts %u devices: choose one with --device N or "
+				      "--device NAME (see 'tipringctl devices')"),
+				    n);
+			return NULL;
+		}
+		return device_at(ctl, paths[0]);
+	}
+	for (guint i = 0; i < n; i++) {
+		g_autoptr(TrDbusDevice) device = device_at(ctl, paths[i]);
+		g_autofree gchar *index = NULL;
+		if (device == NULL)
+			continue;
+		index = g_strdup_printf("%u", tr_dbus_device_get_index(device));
+		if (g_strcmp0(ctl->device_arg, index) == 0 ||
+		    g_strcmp0(ctl->device_arg, tr_dbus_device_get_name(device)) == 0)
+			return g_steal_pointer(&device);
+	}
+	g_set_error(error, TR_ERROR, TR_ERROR_NOT_FOUND,
+		    /* TRANSLATORS: %s is what the user gave to --device */
+		    _("No device '%s' (see 'tipringctl devices')"), ctl->device_arg);
+	return NULL;
+}
+
+static int
+cmd_devices(Ctl *ctl, gchar **args)
+{
+	const gchar *const *paths = tr_dbus_manager_get_devices(ctl->manager);
+
+	/* TRANSLATORS: column headings of 'tipringctl devices'; keep the widths */
+	g_print("%-6s %-16s %-8s %-18s %-14s %s\n", _("DEVICE"), _("NAME"), _("MODEL"), _("MAC"),
+		_("SERIAL"), _("FIRMWARE"));
+	for (guint i = 0; paths != NULL && paths[i] != NULL; i++) {
+		g_autoptr(TrDbusDevice) device = device_at(ctl, paths[i]);
+		if (device == NULL)
+			continue;
+		g_print("%-6u %-16s %-8s %-18s %-14s %s\n", tr_dbus_device_get_index(device),
+			tr_dbus_device_get_name(device), tr_dbus_device_get_model(device),
+			tr_dbus_device_get_mac_address(device), tr_dbus_device_get_serial(device),
+			tr_dbus_device_get_firmware_version(device));
+	}
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_status(Ctl *ctl, gchar **args)
+{
+	const gchar *const *paths = tr_dbus_manager_get_devices(ctl->manager);
+	GVariant *plugins = tr_dbus_manager_get_plugins(ctl->manager);
+
+	/* TRANSLATORS: first line of 'tipringctl status': version, then where */
+	g_print(_("tipringd %s on %s\n"), tr_dbus_manager_get_version(ctl->manager), ctl->where);
+	if (plugins != NULL) {
+		GVariantIter iter;
+		const gchar *name, *kind, *state, *why;
+		g_variant_iter_init(&iter, plugins);
+		while (g_variant_iter_next(&iter, "(&s&s&s&s)", &name, &kind, &state, &why)) {
+			if (g_strcmp0(state, "disabled") == 0)
+				/* TRANSLATORS: a plugin that could not be used, and why */
+				g_print(_("  plugin %s disabled: %s\n"), name, why);
+		}
+	}
+	for (guint i = 0; paths != NULL && paths[i] != NULL; i++) {
+		g_autoptr(TrDbusDevice) device = device_at(ctl, paths[i]);
+		const gchar *const *lines;
+		if (device == NULL)
+			continue;
+		/* TRANSLATORS: index, name, model, MAC, serial, firmware */
+		g_print(_("Device %u: %s (%s), MAC %s, serial %s, firmware %s\n"),
+			tr_dbus_device_get_index(device), tr_dbus_device_get_name(device),
+			tr_dbus_device_get_model(device), tr_dbus_device_get_mac_address(device),
+			tr_dbus_device_get_serial(device),
+			tr_dbus_device_get_firmware_version(device));
+		lines = tr_dbus_device_get_lines(device);
+		for (guint j = 0; lines != NULL && lines[j] != NULL; j++) {
+			g_autoptr(TrDbusLine) line = line_at(ctl, lines[j]);
+			if (line == NULL)
+				continue;
+			/* TRANSLATORS: "Line 1: enabled, transport UDP" */
+			g_print(_("  %s: %s, transport %s\n"), tr_dbus_line_get_label(line),
+				tr_dbus_line_get_enabled(line) ? _("enabled") : _("disabled"),
+				tr_dbus_line_get_transport(line));
+		}
+	}
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_get(Ctl *ctl, gchar **args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = ctl_pick_device(ctl, &error);
+	g_autoptr(GVariant) values = NULL;
+	const gchar *const empty[] = {NULL};
+
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (!tr_dbus_device_call_get_parameters_sync(
+		device, args != NULL ? (const gchar *const *)args : empty, &values, NULL, &error)) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (args != NULL && args[0] != NULL) {
+		/* in the order asked, each name as the daemon spells it */
+		for (guint i = 0; args[i] != NULL; i++) {
+			GVariantIter iter;
+			const gchar *key, *value;
+			g_autofree gchar *normalized = tr_param_name_normalize(args[i]);
+			g_variant_iter_init(&iter, values);
+			while (g_variant_iter_next(&iter, "{&s&s}", &key, &value)) {
+				if (g_strcmp0(key, normalized) == 0) {
+					g_print("%s=%s\n", key, value);
+					break;
+				}
+			}
+		}
+	} else {
+		GVariantIter iter;
+		const gchar *key, *value;
+		g_variant_iter_init(&iter, values);
+		while (g_variant_iter_next(&iter, "{&s&s}", &key, &value))
+			g_print("%s=%s\n", key, value);
+	}
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_set(Ctl *ctl, gchar **args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = NULL;
+	GVariantBuilder builder;
+
+	if (args == NULL || args[0] == NULL) {
+		g_printerr(_("tipringctl: set needs NAME=VALUE arguments\n"));
+		return EXIT_USAGE;
+	}
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+	for (guint i = 0; args[i] != NULL; i++) {
+		const gchar *eq = strchr(args[i], '=');
+		g_autofree gchar *name = NULL;
+		if (eq == NULL || eq == args[i]) {
+			g_variant_builder_clear(&builder);
+			/* TRANSLATORS: %s is the malformed argument */
+			g_printerr(_("tipringctl: '%s' is not NAME=VALUE; nothing was changed\n"),
+				   args[i]);
+			return EXIT_USAGE;
+		}
+		name = g_strndup(args[i], eq - args[i]);
+		g_variant_builder_add(&builder, "{ss}", name, eq + 1);
+	}
+	device = ctl_pick_device(ctl, &error);
+	if (device == NULL) {
+		g_variant_builder_clear(&builder);
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (!tr_dbus_device_call_set_parameters_sync(device, g_variant_builder_end(&builder), NULL,
+						     &error)) {
+		print_error(NULL, error);
+		/* TRANSLATORS: after a refused 'set' */
+		g_printerr(_("tipringctl: nothing was changed\n"));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_factory_reset(Ctl *ctl, gchar **args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = ctl_pick_device(ctl, &error);
+
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (!tr_dbus_device_call_factory_reset_sync(device, NULL, &error)) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_plugins(Ctl *ctl, gchar **args)
+{
+	GVariant *plugins = tr_dbus_manager_get_plugins(ctl->manager);
+	GVariantIter iter;
+	const gchar *name, *kind, *state, *why;
+
+	/* TRANSLATORS: column headings of 'tipringctl plugins' */
+	g_print("%-24s %-10s %-9s %s\n", _("PLUGIN"), _("KIND"), _("STATE"), _("ERROR"));
+	if (plugins == NULL)
+		return EXIT_SUCCESS;
+	g_variant_iter_init(&iter, plugins);
+	while (g_variant_iter_next(&iter, "(&s&s&s&s)", &name, &kind, &state, &why))
+		g_print("%-24s %-10s %-9s %s\n", name, kind, state, why);
+	return EXIT_SUCCESS;
+}
+
+typedef struct {
+	const gchar *name;
+	const gchar *args;
+	const gchar *help;
+	int (*run)(Ctl *ctl, gchar **args);
+} Command;
+
+static const Command commands[] = {
+    {"status", "", N_("Show the daemon, its devices and their lines"), cmd_status},
+    {"devices", "", N_("List the hosted devices"), cmd_devices},
+    {"get", N_("[NAME...]"), N_("Print parameters as NAME=VALUE (all without NAME)"), cmd_get},
+    {"set", N_("NAME=VALUE..."), N_("Change parameters, all or none"), cmd_set},
+    {"factory-reset", "", N_("Restore every parameter of the device to its default"),
+     cmd_factory_reset},
+    {"plugins", "", N_("List the plugins and their state"), cmd_plugins},
+};
+
+static gchar *
+commands_description(void)
+{
+	GString *s = g_string_new(_("Commands:"));
+	g_string_append_c(s, '\n');
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		g_autofree gchar *left = g_strdup_printf("%s %s", commands[i].name,
+							 commands[i].args[0] != '\0'
+							     ? _(commands[i].args)
+							     : "");
+		g_string_append_printf(s, "  %-26s %s\n", left, _(commands[i].help));
+	}
+	g_string_append(s, _("\nNames are SPA element names (SIP_Transport_1_); the bracket form "
+			     "(SIP_Transport[1]) works too. Passwords are write-only."));
+	return g_string_free(s, FALSE);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autofree gchar *address = NULL;
+	g_autofree gchar *description = NULL;
+	gboolean use_session = FALSE;
+	gboolean use_system = FALSE;
+	gboolean version = FALSE;
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_auto(Ctl) ctl = {0};
+	const Command *command = NULL;
+	TrBusKind bus = TR_BUS_AUTO;
+	const GOptionEntry entries[] = {
+	    {"device", 'd', 0, G_OPTION_ARG_STRING, &ctl.device_arg,
+	     N_("Act on device N (its index or its name)"), N_("N")},
+	    {"address", 'a', 0, G_OPTION_ARG_STRING, &address,
+	     N_("Reach tipringd at a peer-to-peer D-Bus ADDRESS"), N_("ADDRESS")},
+	    {"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Use the session bus"), NULL},
+	    {"system", 0, 0, G_OPTION_ARG_NONE, &use_system, N_("Use the system bus"), NULL},
+	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
+	    {NULL}};
+
+	tr_i18n_init();
+
+	/* TRANSLATORS: the usage line of tipringctl */
+	context = g_option_context_new(_("COMMAND [ARGUMENTS...]"));
+	g_option_context_set_summary(context, _("Controls the tipring daemon over D-Bus."));
+	description = commands_description();
+	g_option_context_set_description(context, description);
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	/* NAME=VALUE may start with '-' in a value; stop at the command */
+	g_option_context_set_strict_posix(context, FALSE);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("tipringctl: %s\n", error->message);
+		return EXIT_USAGE;
+	}
+	if (version) {
+		g_print("tipringctl %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (argc < 2) {
+		g_autofree gchar *help = g_option_context_get_help(context, TRUE, NULL);
+		g_printerr("%s", help);
+		return EXIT_USAGE;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (g_strcmp0(argv[1], commands[i].name) == 0)
+			command = &commands[i];
+	}
+	if (command == NULL) {
+		/* TRANSLATORS: %s is what the user typed */
+		g_printerr(_("tipringctl: unknown command '%s' (see --help)\n"), argv[1]);
+		return EXIT_USAGE;
+	}
+	if (use_session && use_system) {
+		g_printerr(_("tipringctl: choose one of --session and --system\n"));
+		return EXIT_USAGE;
+	}
+	bus = use_session ? TR_BUS_SESSION : use_system ? TR_BUS_SYSTEM : TR_BUS_AUTO;
+	if (!ctl_connect(&ctl, bus, address, &error)) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	return command->run(&ctl, argc > 2 ? argv + 2 : NULL);
+}

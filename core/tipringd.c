@@ -1,0 +1,179 @@
+/*
+ * Copyright (C) 2026 The tipring authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "tipringd"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdlib.h>
+
+#include "tr-bus.h"
+#include "tr-dbus-server.h"
+#include "tr-engine.h"
+#include "tr-error.h"
+#include "tr-i18n.h"
+
+typedef struct {
+	GMainLoop *loop;
+	gint exit_code;
+} Daemon;
+
+static gboolean
+quit_cb(gpointer user_data)
+{
+	Daemon *daemon = user_data;
+	g_info("shutting down");
+	g_main_loop_quit(daemon->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+lost_cb(TrDbusServer *server, const gchar *why, Daemon *daemon)
+{
+	/* TRANSLATORS: the daemon stops; %s says why */
+	g_printerr(_("tipringd: stopping: %s\n"), why);
+	daemon->exit_code = EXIT_FAILURE;
+	g_main_loop_quit(daemon->loop);
+}
+
+static void
+ready_cb(TrDbusServer *server, TrEngine *engine)
+{
+	/* TRANSLATORS: printed once the daemon serves D-Bus; %u devices, %s the bus */
+	g_printerr(_("tipringd %s: %u device(s), D-Bus on %s\n"), PACKAGE_VERSION,
+		   tr_engine_get_devices(engine)->len, tr_dbus_server_get_address(server));
+}
+
+/* MODEL or MODEL:NAME */
+static gboolean
+add_devices(TrEngine *engine, gchar **specs, GError **error)
+{
+	for (guint i = 0; specs[i] != NULL; i++) {
+		g_auto(GStrv) parts = g_strsplit(specs[i], ":", 2);
+		if (parts[0] == NULL || parts[0][0] == '\0') {
+			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+				    /* TRANSLATORS: the --device option was malformed */
+				    _("Invalid --device '%s': expected MODEL or MODEL:NAME"),
+				    specs[i]);
+			return FALSE;
+		}
+		if (tr_engine_add_device(engine, parts[0], parts[1], error) == NULL)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+	g_auto(GStrv) devices = NULL;
+	g_auto(GStrv) plugin_dirs = NULL;
+	g_autofree gchar *state_dir = NULL;
+	g_autofree gchar *p2p = NULL;
+	gboolean use_session = FALSE;
+	gboolean use_system = FALSE;
+	gboolean verbose = FALSE;
+	gboolean version = FALSE;
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrEngine) engine = NULL;
+	g_autoptr(TrDbusServer) server = NULL;
+	g_autoptr(GMainLoop) loop = NULL;
+	const gchar *env_plugin_path = NULL;
+	TrBusKind bus = TR_BUS_AUTO;
+	Daemon daemon = {0};
+	const GOptionEntry entries[] = {
+	    {"device", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &devices,
+	     /* TRANSLATORS: --device option; may be given several times */
+	     N_("Host a device of MODEL, optionally named NAME (repeatable)"), N_("MODEL[:NAME]")},
+	    {"state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+	     N_("Keep configuration in DIR (default: $XDG_STATE_HOME/tipring, or /var/lib/tipring "
+		"with --system)"),
+	     N_("DIR")},
+	    {"plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs,
+	     N_("Load plugins from DIR instead of the installed ones (repeatable)"), N_("DIR")},
+	    {"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Serve on the session bus"), NULL},
+	    {"system", 0, 0, G_OPTION_ARG_NONE, &use_system,
+	     N_("Serve on the system bus (as the system service)"), NULL},
+	    {"p2p", 0, 0, G_OPTION_ARG_STRING, &p2p,
+	     N_("Serve peer-to-peer at a D-Bus ADDRESS such as unix:path=/run/tipring.sock"),
+	     N_("ADDRESS")},
+	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
+	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
+	    {NULL}};
+
+	tr_i18n_init();
+
+	context = g_option_context_new(NULL);
+	/* TRANSLATORS: one-line description of tipringd in --help */
+	g_option_context_set_summary(context, _("Hosts emulated or real SPA voice devices."));
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("tipringd: %s\n", error->message);
+		return 2;
+	}
+	if (version) {
+		g_print("tipringd %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if ((use_session ? 1 : 0) + (use_system ? 1 : 0) + (p2p != NULL ? 1 : 0) > 1) {
+		/* TRANSLATORS: the bus options exclude each other */
+		g_printerr(_("tipringd: choose one of --session, --system and --p2p\n"));
+		return 2;
+	}
+	if (devices == NULL || devices[0] == NULL) {
+		g_printerr(_("tipringd: no device to host: give --device MODEL, e.g. --device "
+			     "SPA2102\n"));
+		return 2;
+	}
+	if (verbose)
+		g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
+
+	bus = use_session ? TR_BUS_SESSION : use_system ? TR_BUS_SYSTEM : p2p != NULL ? TR_BUS_P2P
+										: TR_BUS_AUTO;
+	if (state_dir == NULL)
+		state_dir = tr_bus_default_state_dir(use_system);
+
+	engine = tr_engine_new(state_dir, &error);
+	if (engine == NULL) {
+		g_printerr("tipringd: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+
+	/* the build tree and tests point at their plugins with TIPRING_PLUGIN_PATH */
+	env_plugin_path = g_getenv("TIPRING_PLUGIN_PATH");
+	if (plugin_dirs != NULL) {
+		tr_engine_load_plugins(engine, (const gchar *const *)plugin_dirs);
+	} else {
+		const gchar *dirs[] = {env_plugin_path != NULL ? env_plugin_path : TR_PLUGINDIR,
+				       NULL};
+		tr_engine_load_plugins(engine, dirs);
+	}
+	tr_engine_start_plugins(engine);
+
+	if (!add_devices(engine, devices, &error)) {
+		g_printerr("tipringd: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+
+	loop = g_main_loop_new(NULL, FALSE);
+	daemon.loop = loop;
+	g_unix_signal_add(SIGINT, quit_cb, &daemon);
+	g_unix_signal_add(SIGTERM, quit_cb, &daemon);
+
+	server = tr_dbus_server_new(engine);
+	g_signal_connect(server, "lost", G_CALLBACK(lost_cb), &daemon);
+	g_signal_connect(server, "ready", G_CALLBACK(ready_cb), engine);
+	if (!tr_dbus_server_start(server, bus, p2p, &error)) {
+		g_printerr("tipringd: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+
+	g_main_loop_run(loop);
+
+	tr_dbus_server_stop(server);
+	tr_engine_shutdown(engine);
+	return daemon.exit_code;
+}

@@ -1,0 +1,309 @@
+/*
+ * Copyright (C) 2026 The tipring authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "tr-dbus"
+
+#include "config.h"
+
+#include "tr-bus.h"
+#include "tr-dbus-exporter.h"
+#include "tr-dbus-generated.h"
+#include "tr-error.h"
+#include "tr-i18n.h"
+
+/*
+ * The engine as seen from one D-Bus connection: the Manager object, an
+ * ObjectManager, and an object per device and per line, kept in step with
+ * the engine through its signals. tipringd makes one exporter for its bus,
+ * or one per peer in p2p mode; each owns its skeletons, so a peer that goes
+ * away takes nothing from the others.
+ */
+struct _TrDbusExporter {
+	GObject parent_instance;
+	TrEngine *engine;
+	GDBusConnection *connection;
+	GDBusObjectManagerServer *object_manager;
+	TrDbusManager *manager;
+};
+
+G_DEFINE_TYPE(TrDbusExporter, tr_dbus_exporter, G_TYPE_OBJECT)
+
+static gchar *
+device_path(TrDevice *device)
+{
+	return g_strdup_printf(TR_DBUS_PATH "/Device/%u", tr_device_get_index(device));
+}
+
+static gchar *
+line_path(TrLine *line)
+{
+	return g_strdup_printf(TR_DBUS_PATH "/Device/%u/Line/%u",
+			       tr_device_get_index(tr_line_get_device(line)),
+			       tr_line_get_index(line));
+}
+
+static void
+update_manager(TrDbusExporter *self)
+{
+	GPtrArray *devices = tr_engine_get_devices(self->engine);
+	GPtrArray *records = tr_engine_get_plugin_records(self->engine);
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) models = tr_engine_list_models(self->engine);
+	GVariantBuilder builder;
+
+	for (guint i = 0; i < devices->len; i++)
+		g_ptr_array_add(paths, device_path(g_ptr_array_index(devices, i)));
+	g_ptr_array_add(paths, NULL);
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(ssss)"));
+	for (guint i = 0; i < records->len; i++) {
+		TrPluginRecord *record = g_ptr_array_index(records, i);
+		const gchar *state = record->state == TR_PLUGIN_STATE_STARTED	 ? "started"
+				     : record->state == TR_PLUGIN_STATE_LOADED ? "loaded"
+										 : "disabled";
+		g_variant_builder_add(&builder, "(ssss)", record->name, record->kind, state,
+				      record->error != NULL ? record->error : "");
+	}
+
+	tr_dbus_manager_set_version(self->manager, PACKAGE_VERSION);
+	tr_dbus_manager_set_devices(self->manager, (const gchar *const *)paths->pdata);
+	tr_dbus_manager_set_plugins(self->manager, g_variant_builder_end(&builder));
+	tr_dbus_manager_set_models(self->manager, (const gchar *const *)models);
+}
+
+static const gchar *
+masked(TrParam *param, const gchar *value)
+{
+	if (!tr_param_is_secret(param))
+		return value;
+	return value != NULL && value[0] != '\0' ? TR_PARAM_SECRET_MASK : "";
+}
+
+static gboolean
+handle_get_parameters(TrDbusDevice *skeleton,
+		      GDBusMethodInvocation *invocation,
+		      const gchar *const *names,
+		      TrDevice *device)
+{
+	TrStore *store = tr_device_get_store(device);
+	TrSchema *schema = tr_store_get_schema(store);
+	GVariantBuilder builder;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+	if (names == NULL || names[0] == NULL) {
+		GPtrArray *params = tr_schema_get_params(schema);
+		for (guint i = 0; i < params->len; i++) {
+			TrParam *param = g_ptr_array_index(params, i);
+			g_variant_builder_add(&builder, "{ss}", param->name,
+					      masked(param, tr_store_get(store, param->name)));
+		}
+	} else {
+		for (guint i = 0; names[i] != NULL; i++) {
+			TrParam *param = tr_schema_lookup(schema, names[i]);
+			if (param == NULL) {
+				g_variant_builder_clear(&builder);
+				g_dbus_method_invocation_return_error(
+				    invocation, TR_ERROR, TR_ERROR_UNKNOWN_PARAMETER,
+				    /* TRANSLATORS: %s: a parameter name, then a model */
+				    _("Unknown parameter '%s' on %s"), names[i],
+				    tr_device_get_model(device)->name);
+				return G_DBUS_METHOD_INVOCATION_HANDLED;
+			}
+			g_variant_builder_add(&builder, "{ss}", param->name,
+					      masked(param, tr_store_get(store, param->name)));
+		}
+	}
+	tr_dbus_device_complete_get_parameters(skeleton, invocation,
+					       g_variant_builder_end(&builder));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_set_parameters(TrDbusDevice *skeleton,
+		      GDBusMethodInvocation *invocation,
+		      GVariant *values,
+		      TrDevice *device)
+{
+	g_autoptr(GHashTable) table = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GError) error = NULL;
+	GVariantIter iter;
+	const gchar *name;
+	const gchar *value;
+
+	g_variant_iter_init(&iter, values);
+	while (g_variant_iter_next(&iter, "{&s&s}", &name, &value))
+		g_hash_table_insert(table, (gpointer)name, (gpointer)value);
+
+	if (!tr_store_set_many(tr_device_get_store(device), table, &error)) {
+		g_info("device %u: SetParameters from %s refused: %s", tr_device_get_index(device),
+		       g_dbus_method_invocation_get_sender(invocation), error->message);
+		g_dbus_method_invocation_return_gerror(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	tr_dbus_device_complete_set_parameters(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_factory_reset(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation, TrDevice *device)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!tr_store_factory_reset(tr_device_get_store(device), &error)) {
+		g_dbus_method_invocation_return_gerror(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_info("device %u: factory reset", tr_device_get_index(device));
+	tr_dbus_device_complete_factory_reset(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+store_changed_cb(TrStore *store, const gchar *const *names, TrDbusDevice *skeleton)
+{
+	tr_dbus_device_emit_parameters_changed(skeleton, names);
+}
+
+static void
+sync_line(TrLine *line, GParamSpec *pspec, TrDbusLine *skeleton)
+{
+	tr_dbus_line_set_enabled(skeleton, tr_line_get_enabled(line));
+	tr_dbus_line_set_transport(skeleton, tr_line_get_transport(line));
+}
+
+static void
+export_line(TrDbusExporter *self, TrLine *line, const gchar *device_object_path)
+{
+	g_autofree gchar *path = line_path(line);
+	g_autofree gchar *label = NULL;
+	g_autoptr(TrDbusObjectSkeleton) object = tr_dbus_object_skeleton_new(path);
+	g_autoptr(TrDbusLine) skeleton = tr_dbus_line_skeleton_new();
+	const TrModel *model = tr_device_get_model(tr_line_get_device(line));
+
+	label = g_strdup_printf("%s %u", tr_model_get_line_label(model), tr_line_get_index(line));
+	tr_dbus_line_set_index(skeleton, tr_line_get_index(line));
+	tr_dbus_line_set_device(skeleton, device_object_path);
+	tr_dbus_line_set_label(skeleton, label);
+	sync_line(line, NULL, skeleton);
+	g_signal_connect_object(line, "notify", G_CALLBACK(sync_line), skeleton, 0);
+	tr_dbus_object_skeleton_set_line(object, skeleton);
+	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
+}
+
+static void
+export_device(TrDbusExporter *self, TrDevice *device)
+{
+	g_autofree gchar *path = device_path(device);
+	g_autoptr(TrDbusObjectSkeleton) object = tr_dbus_object_skeleton_new(path);
+	g_autoptr(TrDbusDevice) skeleton = tr_dbus_device_skeleton_new();
+	const TrModel *model = tr_device_get_model(device);
+	GPtrArray *lines = tr_device_get_lines(device);
+	g_autoptr(GPtrArray) line_paths = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < lines->len; i++)
+		g_ptr_array_add(line_paths, line_path(g_ptr_array_index(lines, i)));
+	g_ptr_array_add(line_paths, NULL);
+
+	tr_dbus_device_set_index(skeleton, tr_device_get_index(device));
+	tr_dbus_device_set_model(skeleton, model->name);
+	tr_dbus_device_set_name(skeleton, tr_device_get_name(device));
+	tr_dbus_device_set_serial(skeleton, tr_device_get_serial(device));
+	tr_dbus_device_set_mac_address(skeleton, tr_device_get_mac_address(device));
+	tr_dbus_device_set_firmware_version(skeleton, tr_device_get_firmware_version(device));
+	tr_dbus_device_set_hardware_version(skeleton, model->hardware_version);
+	tr_dbus_device_set_lines(skeleton, (const gchar *const *)line_paths->pdata);
+	tr_dbus_device_set_parameter_count(
+	    skeleton, tr_schema_get_size(tr_store_get_schema(tr_device_get_store(device))));
+
+	g_signal_connect_object(skeleton, "handle-get-parameters",
+				G_CALLBACK(handle_get_parameters), device, 0);
+	g_signal_connect_object(skeleton, "handle-set-parameters",
+				G_CALLBACK(handle_set_parameters), device, 0);
+	g_signal_connect_object(skeleton, "handle-factory-reset",
+				G_CALLBACK(handle_factory_reset), device, 0);
+	g_signal_connect_object(tr_device_get_store(device), "changed",
+				G_CALLBACK(store_changed_cb), skeleton, 0);
+
+	tr_dbus_object_skeleton_set_device(object, skeleton);
+	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
+	for (guint i = 0; i < lines->len; i++)
+		export_line(self, g_ptr_array_index(lines, i), path);
+}
+
+static void
+device_added_cb(TrEngine *engine, TrDevice *device, TrDbusExporter *self)
+{
+	export_device(self, device);
+	update_manager(self);
+}
+
+/**
+ * tr_dbus_exporter_new:
+ * @engine: the engine to show
+ * @connection: a bus or peer connection
+ * @error: a #GError, or %NULL
+ *
+ * Exports the engine on @connection until the exporter is freed.
+ */
+TrDbusExporter *
+tr_dbus_exporter_new(TrEngine *engine, GDBusConnection *connection, GError **error)
+{
+	g_autoptr(TrDbusExporter) self = NULL;
+	GPtrArray *devices;
+
+	g_return_val_if_fail(TR_IS_ENGINE(engine), NULL);
+	g_return_val_if_fail(G_IS_DBUS_CONNECTION(connection), NULL);
+
+	self = g_object_new(TR_TYPE_DBUS_EXPORTER, NULL);
+	self->engine = g_object_ref(engine);
+	self->connection = g_object_ref(connection);
+	self->object_manager = g_dbus_object_manager_server_new(TR_DBUS_PATH);
+	self->manager = tr_dbus_manager_skeleton_new();
+
+	devices = tr_engine_get_devices(engine);
+	for (guint i = 0; i < devices->len; i++)
+		export_device(self, g_ptr_array_index(devices, i));
+	update_manager(self);
+	g_signal_connect_object(engine, "device-added", G_CALLBACK(device_added_cb), self, 0);
+
+	if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->manager), connection,
+					      TR_DBUS_PATH, error))
+		return NULL;
+	g_dbus_object_manager_server_set_connection(self->object_manager, connection);
+	return g_steal_pointer(&self);
+}
+
+GDBusConnection *
+tr_dbus_exporter_get_connection(TrDbusExporter *self)
+{
+	g_return_val_if_fail(TR_IS_DBUS_EXPORTER(self), NULL);
+	return self->connection;
+}
+
+static void
+tr_dbus_exporter_dispose(GObject *object)
+{
+	TrDbusExporter *self = TR_DBUS_EXPORTER(object);
+
+	if (self->manager != NULL)
+		g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->manager));
+	if (self->object_manager != NULL)
+		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
+	g_clear_object(&self->manager);
+	g_clear_object(&self->object_manager);
+	g_clear_object(&self->connection);
+	g_clear_object(&self->engine);
+	G_OBJECT_CLASS(tr_dbus_exporter_parent_class)->dispose(object);
+}
+
+static void
+tr_dbus_exporter_class_init(TrDbusExporterClass *klass)
+{
+	G_OBJECT_CLASS(klass)->dispose = tr_dbus_exporter_dispose;
+}
+
+static void
+tr_dbus_exporter_init(TrDbusExporter *self)
+{
+}

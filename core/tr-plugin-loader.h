@@ -1,0 +1,15 @@
+/*
+ * Copyright (C) 2026 The tipring authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "tr-plugin.h"
+
+G_BEGIN_DECLS
+
+/* core-private: plugins never load plugins */
+TrPlugin *
+tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error);
+
+G_END_DECLS
