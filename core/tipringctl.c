@@ -59,15 +59,18 @@ ctl_connect(Ctl *ctl, TrBusKind kind, const gchar *address, GError **error)
 		kind = TR_BUS_P2P;
 
 	if (kind == TR_BUS_SESSION || kind == TR_BUS_SYSTEM) {
-		ctl->connection = g_bus_get_sync(
-		    kind == TR_BUS_SESSION ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, error);
-		ctl->where = g_strdup(kind == TR_BUS_SESSION ? _("the session bus") : _("the system bus"));
+		ctl->connection = g_bus_get_sync(kind == TR_BUS_SESSION ? G_BUS_TYPE_SESSION
+									: G_BUS_TYPE_SYSTEM,
+						 NULL, error);
+		ctl->where = g_strdup(kind == TR_BUS_SESSION ? _("the session bus")
+							     : _("the system bus"));
 		name = TR_DBUS_NAME;
 	} else {
-		g_autofree gchar *addr = address != NULL ? g_strdup(address) : tr_bus_default_p2p_address();
+		g_autofree gchar *addr =
+			address != NULL ? g_strdup(address) : tr_bus_default_p2p_address();
 		ctl->where = g_strdup(addr);
 		ctl->connection = g_dbus_connection_new_for_address_sync(
-		    addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, error);
+			addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, error);
 	}
 	if (ctl->connection == NULL) {
 		/* TRANSLATORS: %s is where tipringctl looked for the daemon */
@@ -75,13 +78,13 @@ ctl_connect(Ctl *ctl, TrBusKind kind, const gchar *address, GError **error)
 		return FALSE;
 	}
 	ctl->objects = tr_dbus_object_manager_client_new_sync(
-	    ctl->connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, name,
-	    TR_DBUS_PATH, NULL, error);
+		ctl->connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, name,
+		TR_DBUS_PATH, NULL, error);
 	if (ctl->objects == NULL)
 		return FALSE;
 	if (name != NULL) {
 		owner = g_dbus_object_manager_client_get_name_owner(
-		    G_DBUS_OBJECT_MANAGER_CLIENT(ctl->objects));
+			G_DBUS_OBJECT_MANAGER_CLIENT(ctl->objects));
 		if (owner == NULL) {
 			g_set_error(error, TR_ERROR, TR_ERROR_NOT_FOUND,
 				    /* TRANSLATORS: %s: "the session bus" or "the system bus" */
@@ -89,8 +92,9 @@ ctl_connect(Ctl *ctl, TrBusKind kind, const gchar *address, GError **error)
 			return FALSE;
 		}
 	}
-	ctl->manager = tr_dbus_manager_proxy_new_sync(
-	    ctl->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, name, TR_DBUS_PATH, NULL, error);
+	ctl->manager = tr_dbus_manager_proxy_new_sync(ctl->connection,
+						      G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, name,
+						      TR_DBUS_PATH, NULL, error);
 	return ctl->manager != NULL;
 }
 
@@ -227,7 +231,8 @@ cmd_get(Ctl *ctl, gchar **args)
 		return EXIT_FAILURE;
 	}
 	if (!tr_dbus_device_call_get_parameters_sync(
-		device, args != NULL ? (const gchar *const *)args : empty, &values, NULL, &error)) {
+		    device, args != NULL ? (const gchar *const *)args : empty, &values, NULL,
+		    &error)) {
 		print_error(NULL, error);
 		return EXIT_FAILURE;
 	}
@@ -338,13 +343,13 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-    {"status", "", N_("Show the daemon, its devices and their lines"), cmd_status},
-    {"devices", "", N_("List the hosted devices"), cmd_devices},
-    {"get", N_("[NAME...]"), N_("Print parameters as NAME=VALUE (all without NAME)"), cmd_get},
-    {"set", N_("NAME=VALUE..."), N_("Change parameters, all or none"), cmd_set},
-    {"factory-reset", "", N_("Restore every parameter of the device to its default"),
-     cmd_factory_reset},
-    {"plugins", "", N_("List the plugins and their state"), cmd_plugins},
+	{"status", "", N_("Show the daemon, its devices and their lines"), cmd_status},
+	{"devices", "", N_("List the hosted devices"), cmd_devices},
+	{"get", N_("[NAME...]"), N_("Print parameters as NAME=VALUE (all without NAME)"), cmd_get},
+	{"set", N_("NAME=VALUE..."), N_("Change parameters, all or none"), cmd_set},
+	{"factory-reset", "", N_("Restore every parameter of the device to its default"),
+	 cmd_factory_reset},
+	{"plugins", "", N_("List the plugins and their state"), cmd_plugins},
 };
 
 static gchar *
@@ -353,10 +358,9 @@ commands_description(void)
 	GString *s = g_string_new(_("Commands:"));
 	g_string_append_c(s, '\n');
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
-		g_autofree gchar *left = g_strdup_printf("%s %s", commands[i].name,
-							 commands[i].args[0] != '\0'
-							     ? _(commands[i].args)
-							     : "");
+		g_autofree gchar *left =
+			g_strdup_printf("%s %s", commands[i].name,
+					commands[i].args[0] != '\0' ? _(commands[i].args) : "");
 		g_string_append_printf(s, "  %-26s %s\n", left, _(commands[i].help));
 	}
 	g_string_append(s, _("\nNames are SPA element names (SIP_Transport_1_); the bracket form "
@@ -378,14 +382,14 @@ main(int argc, char **argv)
 	const Command *command = NULL;
 	TrBusKind bus = TR_BUS_AUTO;
 	const GOptionEntry entries[] = {
-	    {"device", 'd', 0, G_OPTION_ARG_STRING, &ctl.device_arg,
-	     N_("Act on device N (its index or its name)"), N_("N")},
-	    {"address", 'a', 0, G_OPTION_ARG_STRING, &address,
-	     N_("Reach tipringd at a peer-to-peer D-Bus ADDRESS"), N_("ADDRESS")},
-	    {"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Use the session bus"), NULL},
-	    {"system", 0, 0, G_OPTION_ARG_NONE, &use_system, N_("Use the system bus"), NULL},
-	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
-	    {NULL}};
+		{"device", 'd', 0, G_OPTION_ARG_STRING, &ctl.device_arg,
+		 N_("Act on device N (its index or its name)"), N_("N")},
+		{"address", 'a', 0, G_OPTION_ARG_STRING, &address,
+		 N_("Reach tipringd at a peer-to-peer D-Bus ADDRESS"), N_("ADDRESS")},
+		{"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Use the session bus"), NULL},
+		{"system", 0, 0, G_OPTION_ARG_NONE, &use_system, N_("Use the system bus"), NULL},
+		{"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
+		{NULL}};
 
 	tr_i18n_init();
 

@@ -85,24 +85,27 @@ main(int argc, char **argv)
 	TrBusKind bus = TR_BUS_AUTO;
 	Daemon daemon = {0};
 	const GOptionEntry entries[] = {
-	    {"device", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &devices,
-	     /* TRANSLATORS: --device option; may be given several times */
-	     N_("Host a device of MODEL, optionally named NAME (repeatable)"), N_("MODEL[:NAME]")},
-	    {"state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
-	     N_("Keep configuration in DIR (default: $XDG_STATE_HOME/tipring, or /var/lib/tipring "
-		"with --system)"),
-	     N_("DIR")},
-	    {"plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs,
-	     N_("Load plugins from DIR instead of the installed ones (repeatable)"), N_("DIR")},
-	    {"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Serve on the session bus"), NULL},
-	    {"system", 0, 0, G_OPTION_ARG_NONE, &use_system,
-	     N_("Serve on the system bus (as the system service)"), NULL},
-	    {"p2p", 0, 0, G_OPTION_ARG_STRING, &p2p,
-	     N_("Serve peer-to-peer at a D-Bus ADDRESS such as unix:path=/run/tipring.sock"),
-	     N_("ADDRESS")},
-	    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
-	    {"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
-	    {NULL}};
+		{"device", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &devices,
+		 /* TRANSLATORS: --device option; may be given several times */
+		 N_("Host a device of MODEL, optionally named NAME (repeatable)"),
+		 N_("MODEL[:NAME]")},
+		{"state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+		 N_("Keep configuration in DIR (default: $XDG_STATE_HOME/tipring, or "
+		    "/var/lib/tipring "
+		    "with --system)"),
+		 N_("DIR")},
+		{"plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plugin_dirs,
+		 N_("Load plugins from DIR instead of the installed ones (repeatable)"), N_("DIR")},
+		{"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Serve on the session bus"),
+		 NULL},
+		{"system", 0, 0, G_OPTION_ARG_NONE, &use_system,
+		 N_("Serve on the system bus (as the system service)"), NULL},
+		{"p2p", 0, 0, G_OPTION_ARG_STRING, &p2p,
+		 N_("Serve peer-to-peer at a D-Bus ADDRESS such as unix:path=/run/tipring.sock"),
+		 N_("ADDRESS")},
+		{"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
+		{"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
+		{NULL}};
 
 	tr_i18n_init();
 
@@ -131,8 +134,10 @@ main(int argc, char **argv)
 	if (verbose)
 		g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
 
-	bus = use_session ? TR_BUS_SESSION : use_system ? TR_BUS_SYSTEM : p2p != NULL ? TR_BUS_P2P
-										: TR_BUS_AUTO;
+	bus = use_session   ? TR_BUS_SESSION
+	      : use_system  ? TR_BUS_SYSTEM
+	      : p2p != NULL ? TR_BUS_P2P
+			    : TR_BUS_AUTO;
 	if (state_dir == NULL)
 		state_dir = tr_bus_default_state_dir(use_system);
 

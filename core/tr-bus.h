@@ -18,15 +18,10 @@ typedef enum {
 	TR_BUS_P2P,
 } TrBusKind;
 
-gchar *
-tr_bus_default_state_dir(gboolean system);
-gchar *
-tr_bus_default_p2p_address(void);
-gboolean
-tr_bus_session_available(void);
-TrBusKind
-tr_bus_resolve(TrBusKind requested);
-gchar *
-tr_bus_p2p_socket_path(const gchar *address);
+gchar *tr_bus_default_state_dir(gboolean system);
+gchar *tr_bus_default_p2p_address(void);
+gboolean tr_bus_session_available(void);
+TrBusKind tr_bus_resolve(TrBusKind requested);
+gchar *tr_bus_p2p_socket_path(const gchar *address);
 
 G_END_DECLS

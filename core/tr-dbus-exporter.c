@@ -59,9 +59,9 @@ update_manager(TrDbusExporter *self)
 	g_variant_builder_init(&builder, G_VARIANT_TYPE("a(ssss)"));
 	for (guint i = 0; i < records->len; i++) {
 		TrPluginRecord *record = g_ptr_array_index(records, i);
-		const gchar *state = record->state == TR_PLUGIN_STATE_STARTED	 ? "started"
+		const gchar *state = record->state == TR_PLUGIN_STATE_STARTED  ? "started"
 				     : record->state == TR_PLUGIN_STATE_LOADED ? "loaded"
-										 : "disabled";
+									       : "disabled";
 		g_variant_builder_add(&builder, "(ssss)", record->name, record->kind, state,
 				      record->error != NULL ? record->error : "");
 	}
@@ -81,10 +81,8 @@ masked(TrParam *param, const gchar *value)
 }
 
 static gboolean
-handle_get_parameters(TrDbusDevice *skeleton,
-		      GDBusMethodInvocation *invocation,
-		      const gchar *const *names,
-		      TrDevice *device)
+handle_get_parameters(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
+		      const gchar *const *names, TrDevice *device)
 {
 	TrStore *store = tr_device_get_store(device);
 	TrSchema *schema = tr_store_get_schema(store);
@@ -104,10 +102,10 @@ handle_get_parameters(TrDbusDevice *skeleton,
 			if (param == NULL) {
 				g_variant_builder_clear(&builder);
 				g_dbus_method_invocation_return_error(
-				    invocation, TR_ERROR, TR_ERROR_UNKNOWN_PARAMETER,
-				    /* TRANSLATORS: %s: a parameter name, then a model */
-				    _("Unknown parameter '%s' on %s"), names[i],
-				    tr_device_get_model(device)->name);
+					invocation, TR_ERROR, TR_ERROR_UNKNOWN_PARAMETER,
+					/* TRANSLATORS: %s: a parameter name, then a model */
+					_("Unknown parameter '%s' on %s"), names[i],
+					tr_device_get_model(device)->name);
 				return G_DBUS_METHOD_INVOCATION_HANDLED;
 			}
 			g_variant_builder_add(&builder, "{ss}", param->name,
@@ -120,9 +118,7 @@ handle_get_parameters(TrDbusDevice *skeleton,
 }
 
 static gboolean
-handle_set_parameters(TrDbusDevice *skeleton,
-		      GDBusMethodInvocation *invocation,
-		      GVariant *values,
+handle_set_parameters(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation, GVariant *values,
 		      TrDevice *device)
 {
 	g_autoptr(GHashTable) table = g_hash_table_new(g_str_hash, g_str_equal);
@@ -137,7 +133,10 @@ handle_set_parameters(TrDbusDevice *skeleton,
 
 	if (!tr_store_set_many(tr_device_get_store(device), table, &error)) {
 		g_info("device %u: SetParameters from %s refused: %s", tr_device_get_index(device),
-		       g_dbus_method_invocation_get_sender(invocation), error->message);
+		       g_dbus_method_invocation_get_sender(invocation) != NULL
+			       ? g_dbus_method_invocation_get_sender(invocation)
+			       : "a peer",
+		       error->message);
 		g_dbus_method_invocation_return_gerror(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -214,14 +213,14 @@ export_device(TrDbusExporter *self, TrDevice *device)
 	tr_dbus_device_set_hardware_version(skeleton, model->hardware_version);
 	tr_dbus_device_set_lines(skeleton, (const gchar *const *)line_paths->pdata);
 	tr_dbus_device_set_parameter_count(
-	    skeleton, tr_schema_get_size(tr_store_get_schema(tr_device_get_store(device))));
+		skeleton, tr_schema_get_size(tr_store_get_schema(tr_device_get_store(device))));
 
 	g_signal_connect_object(skeleton, "handle-get-parameters",
 				G_CALLBACK(handle_get_parameters), device, 0);
 	g_signal_connect_object(skeleton, "handle-set-parameters",
 				G_CALLBACK(handle_set_parameters), device, 0);
-	g_signal_connect_object(skeleton, "handle-factory-reset",
-				G_CALLBACK(handle_factory_reset), device, 0);
+	g_signal_connect_object(skeleton, "handle-factory-reset", G_CALLBACK(handle_factory_reset),
+				device, 0);
 	g_signal_connect_object(tr_device_get_store(device), "changed",
 				G_CALLBACK(store_changed_cb), skeleton, 0);
 

@@ -89,9 +89,7 @@ start_bus(TrDbusServer *self, GBusType type, GError **error)
 }
 
 static void
-peer_closed_cb(GDBusConnection *connection,
-	       gboolean remote_peer_vanished,
-	       GError *error,
+peer_closed_cb(GDBusConnection *connection, gboolean remote_peer_vanished, GError *error,
 	       TrDbusServer *self)
 {
 	for (guint i = 0; i < self->exporters->len; i++) {
@@ -135,7 +133,7 @@ claim_socket(const gchar *address, const gchar *path, GError **error)
 	if (!g_file_test(path, G_FILE_TEST_EXISTS))
 		return TRUE;
 	probe = g_dbus_connection_new_for_address_sync(
-	    address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, NULL);
+		address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, NULL);
 	if (probe != NULL) {
 		g_dbus_connection_close_sync(probe, NULL, NULL);
 		g_set_error(error, TR_ERROR, TR_ERROR_FAILED,

@@ -32,11 +32,8 @@ struct _TrDeviceBackendClass {
 	gpointer padding[12];
 };
 
-const TrModel *const *
-tr_device_backend_get_models(TrDeviceBackend *self);
-const TrModel *
-tr_device_backend_find_model(TrDeviceBackend *self, const gchar *name);
-gboolean
-tr_device_backend_setup_device(TrDeviceBackend *self, TrDevice *device, GError **error);
+const TrModel *const *tr_device_backend_get_models(TrDeviceBackend *self);
+const TrModel *tr_device_backend_find_model(TrDeviceBackend *self, const gchar *name);
+gboolean tr_device_backend_setup_device(TrDeviceBackend *self, TrDevice *device, GError **error);
 
 G_END_DECLS

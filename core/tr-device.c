@@ -64,10 +64,8 @@ load_identity(TrDevice *self, GError **error)
 		g_clear_pointer(&self->serial, g_free);
 	}
 
-	self->mac_address = g_strdup_printf("02:0e:08:%02x:%02x:%02x",
-					    g_random_int_range(0, 256),
-					    g_random_int_range(0, 256),
-					    g_random_int_range(0, 256));
+	self->mac_address = g_strdup_printf("02:0e:08:%02x:%02x:%02x", g_random_int_range(0, 256),
+					    g_random_int_range(0, 256), g_random_int_range(0, 256));
 	self->serial = g_strdup_printf("TR%08X%02X", g_random_int(), g_random_int_range(0, 256));
 	g_key_file_set_string(kf, "device", "model", self->model->name);
 	g_key_file_set_string(kf, "device", "mac", self->mac_address);
@@ -92,10 +90,12 @@ load_config(TrDevice *self, GError **error)
 
 	if (tr_store_load(self->store, &error_local))
 		return TRUE;
-	aside = g_strdup_printf("%s.unreadable-%" G_GINT64_FORMAT, path, g_get_real_time() / 1000000);
+	aside = g_strdup_printf("%s.unreadable-%" G_GINT64_FORMAT, path,
+				g_get_real_time() / 1000000);
 	if (g_rename(path, aside) != 0) {
-		g_set_error(error, TR_ERROR, TR_ERROR_STORAGE, "%s; and it cannot be moved aside: %s",
-			    error_local->message, g_strerror(errno));
+		g_set_error(error, TR_ERROR, TR_ERROR_STORAGE,
+			    "%s; and it cannot be moved aside: %s", error_local->message,
+			    g_strerror(errno));
 		return FALSE;
 	}
 	g_warning("%s; kept as %s, starting from factory defaults", error_local->message, aside);
@@ -115,13 +115,8 @@ load_config(TrDevice *self, GError **error)
  * Made by the engine only; plugins receive devices, they do not make them.
  */
 TrDevice *
-tr_device_new(TrDeviceBackend *backend,
-	      const TrModel *model,
-	      const gchar *name,
-	      guint index,
-	      TrSchema *tmpl,
-	      const gchar *state_dir,
-	      GError **error)
+tr_device_new(TrDeviceBackend *backend, const TrModel *model, const gchar *name, guint index,
+	      TrSchema *tmpl, const gchar *state_dir, GError **error)
 {
 	g_autoptr(TrDevice) self = NULL;
 	g_autoptr(TrSchema) schema = NULL;

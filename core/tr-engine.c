@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_log.h>
+#include <stdarg.h>
 
 #include "tr-device-backend.h"
 #include "tr-engine.h"
@@ -46,12 +48,24 @@ tr_plugin_record_free(TrPluginRecord *record)
 	g_free(record);
 }
 
+/* Sofia-SIP's own log lines join ours, as debug messages of domain "sofia" */
+static void
+sofia_logger(void *stream, char const *format, va_list ap)
+{
+	g_autofree gchar *line = g_strdup_vprintf(format, ap);
+	g_strchomp(line);
+	if (line[0] != '\0')
+		g_log("sofia", G_LOG_LEVEL_DEBUG, "%s", line);
+}
+
 /* Sofia-SIP runs as a source of the caller's main context, in this thread */
 static gboolean
 setup_sofia(TrEngine *self, GError **error)
 {
 	GSource *source;
 
+	su_log_redirect(NULL, sofia_logger, NULL);
+	su_log_redirect(su_log_global, sofia_logger, NULL);
 	if (su_init() != 0) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_FAILED, "su_init() failed");
 		return FALSE;
@@ -253,7 +267,8 @@ find_backend(TrEngine *self, const gchar *model, const TrModel **found)
 	for (guint i = 0; i < self->records->len; i++) {
 		TrPluginRecord *record = g_ptr_array_index(self->records, i);
 		const TrModel *m;
-		if (record->state != TR_PLUGIN_STATE_STARTED || !TR_IS_DEVICE_BACKEND(record->plugin))
+		if (record->state != TR_PLUGIN_STATE_STARTED ||
+		    !TR_IS_DEVICE_BACKEND(record->plugin))
 			continue;
 		m = tr_device_backend_find_model(TR_DEVICE_BACKEND(record->plugin), model);
 		if (m != NULL) {
@@ -280,7 +295,8 @@ tr_engine_list_models(TrEngine *self)
 	for (guint i = 0; i < self->records->len; i++) {
 		TrPluginRecord *record = g_ptr_array_index(self->records, i);
 		const TrModel *const *models;
-		if (record->state != TR_PLUGIN_STATE_STARTED || !TR_IS_DEVICE_BACKEND(record->plugin))
+		if (record->state != TR_PLUGIN_STATE_STARTED ||
+		    !TR_IS_DEVICE_BACKEND(record->plugin))
 			continue;
 		models = tr_device_backend_get_models(TR_DEVICE_BACKEND(record->plugin));
 		for (guint j = 0; models != NULL && models[j] != NULL; j++)
@@ -371,8 +387,8 @@ tr_engine_add_device(TrEngine *self, const gchar *model, const gchar *name, GErr
 			continue;
 		if (!tr_frontend_device_added(TR_FRONTEND(record->plugin), device, &error_local)) {
 			tr_plugin_stop(record->plugin);
-			disable(record, error_local != NULL ? error_local->message
-							    : "device_added failed");
+			disable(record,
+				error_local != NULL ? error_local->message : "device_added failed");
 		}
 	}
 	g_info("device %u: %s '%s', %u lines, state in %s", tr_device_get_index(device),
@@ -489,9 +505,9 @@ tr_engine_class_init(TrEngineClass *klass)
 	 * TrEngine::device-added:
 	 * @device: the new #TrDevice
 	 */
-	signals[SIGNAL_DEVICE_ADDED] = g_signal_new("device-added", G_TYPE_FROM_CLASS(klass),
-						    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-						    G_TYPE_NONE, 1, TR_TYPE_DEVICE);
+	signals[SIGNAL_DEVICE_ADDED] =
+		g_signal_new("device-added", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
+			     NULL, NULL, G_TYPE_NONE, 1, TR_TYPE_DEVICE);
 }
 
 static void

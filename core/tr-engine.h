@@ -42,31 +42,20 @@ typedef struct {
 	TrPlugin *plugin;
 } TrPluginRecord;
 
-TrEngine *
-tr_engine_new(const gchar *state_dir, GError **error);
-void
-tr_engine_load_plugins(TrEngine *self, const gchar *const *dirs);
-void
-tr_engine_start_plugins(TrEngine *self);
-void
-tr_engine_shutdown(TrEngine *self);
+TrEngine *tr_engine_new(const gchar *state_dir, GError **error);
+void tr_engine_load_plugins(TrEngine *self, const gchar *const *dirs);
+void tr_engine_start_plugins(TrEngine *self);
+void tr_engine_shutdown(TrEngine *self);
 
-TrDevice *
-tr_engine_add_device(TrEngine *self, const gchar *model, const gchar *name, GError **error);
-GPtrArray *
-tr_engine_get_devices(TrEngine *self);
-GPtrArray *
-tr_engine_get_plugin_records(TrEngine *self);
-GStrv
-tr_engine_list_models(TrEngine *self);
-TrTransport *
-tr_engine_find_transport(TrEngine *self, const gchar *protocol);
+TrDevice *tr_engine_add_device(TrEngine *self, const gchar *model, const gchar *name,
+			       GError **error);
+GPtrArray *tr_engine_get_devices(TrEngine *self);
+GPtrArray *tr_engine_get_plugin_records(TrEngine *self);
+GStrv tr_engine_list_models(TrEngine *self);
+TrTransport *tr_engine_find_transport(TrEngine *self, const gchar *protocol);
 
-TrSchema *
-tr_engine_get_schema(TrEngine *self);
-const gchar *
-tr_engine_get_state_dir(TrEngine *self);
-su_root_t *
-tr_engine_get_su_root(TrEngine *self);
+TrSchema *tr_engine_get_schema(TrEngine *self);
+const gchar *tr_engine_get_state_dir(TrEngine *self);
+su_root_t *tr_engine_get_su_root(TrEngine *self);
 
 G_END_DECLS

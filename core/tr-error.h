@@ -40,7 +40,6 @@ typedef enum {
 } TrError;
 
 #define TR_ERROR (tr_error_quark())
-GQuark
-tr_error_quark(void);
+GQuark tr_error_quark(void);
 
 G_END_DECLS

@@ -30,11 +30,8 @@ struct _TrFrontendClass {
 	gpointer padding[12];
 };
 
-gboolean
-tr_frontend_wants_model(TrFrontend *self, const TrModel *model);
-gboolean
-tr_frontend_device_added(TrFrontend *self, TrDevice *device, GError **error);
-void
-tr_frontend_device_removed(TrFrontend *self, TrDevice *device);
+gboolean tr_frontend_wants_model(TrFrontend *self, const TrModel *model);
+gboolean tr_frontend_device_added(TrFrontend *self, TrDevice *device, GError **error);
+void tr_frontend_device_removed(TrFrontend *self, TrDevice *device);
 
 G_END_DECLS

@@ -9,7 +9,6 @@
 
 G_BEGIN_DECLS
 
-void
-tr_i18n_init(void);
+void tr_i18n_init(void);
 
 G_END_DECLS

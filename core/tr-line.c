@@ -57,7 +57,8 @@ tr_line_sync(TrLine *self)
 static void
 store_changed_cb(TrStore *store, const gchar *const *names, TrLine *self)
 {
-	if (g_strv_contains(names, self->enable_name) || g_strv_contains(names, self->transport_name))
+	if (g_strv_contains(names, self->enable_name) ||
+	    g_strv_contains(names, self->transport_name))
 		tr_line_sync(self);
 }
 

@@ -26,9 +26,7 @@ struct _TrMediaClass {
 	gpointer padding[12];
 };
 
-const gchar *const *
-tr_media_get_encodings(TrMedia *self);
-gboolean
-tr_media_supports(TrMedia *self, const gchar *encoding);
+const gchar *const *tr_media_get_encodings(TrMedia *self);
+gboolean tr_media_supports(TrMedia *self, const gchar *encoding);
 
 G_END_DECLS

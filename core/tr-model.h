@@ -49,9 +49,7 @@ typedef struct {
 	gpointer padding[8];
 } TrModel;
 
-const gchar *
-tr_model_get_line_label(const TrModel *model);
-gboolean
-tr_model_has_tag(const TrModel *model, const gchar *tag);
+const gchar *tr_model_get_line_label(const TrModel *model);
+gboolean tr_model_has_tag(const TrModel *model, const gchar *tag);
 
 G_END_DECLS

@@ -94,16 +94,11 @@ tr_param_is_secret(const TrParam *param)
 }
 
 static const gchar *type_names[] = {
-    [TR_PARAM_TYPE_STRING] = "string",
-    [TR_PARAM_TYPE_PASSWORD] = "password",
-    [TR_PARAM_TYPE_BOOL] = "bool",
-    [TR_PARAM_TYPE_INT] = "int",
-    [TR_PARAM_TYPE_FLOAT] = "float",
-    [TR_PARAM_TYPE_ENUM] = "enum",
-    [TR_PARAM_TYPE_HOST] = "host",
-    [TR_PARAM_TYPE_IP] = "ip",
-    [TR_PARAM_TYPE_URI] = "uri",
-    [TR_PARAM_TYPE_TONE] = "tone",
+	[TR_PARAM_TYPE_STRING] = "string", [TR_PARAM_TYPE_PASSWORD] = "password",
+	[TR_PARAM_TYPE_BOOL] = "bool",	   [TR_PARAM_TYPE_INT] = "int",
+	[TR_PARAM_TYPE_FLOAT] = "float",   [TR_PARAM_TYPE_ENUM] = "enum",
+	[TR_PARAM_TYPE_HOST] = "host",	   [TR_PARAM_TYPE_IP] = "ip",
+	[TR_PARAM_TYPE_URI] = "uri",	   [TR_PARAM_TYPE_TONE] = "tone",
 };
 
 const gchar *
@@ -198,13 +193,11 @@ tr_param_describe_allowed(const TrParam *param)
 			/* TRANSLATORS: the range of a hexadecimal number */
 			return g_strdup_printf(_("an integer from 0x%02" G_GINT64_MODIFIER
 						 "x to 0x%02" G_GINT64_MODIFIER "x"),
-					       param->min,
-					       param->max);
+					       param->min, param->max);
 		/* TRANSLATORS: the range of a number */
-		return g_strdup_printf(_("an integer from %" G_GINT64_FORMAT
-					 " to %" G_GINT64_FORMAT),
-				       param->min,
-				       param->max);
+		return g_strdup_printf(
+			_("an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT), param->min,
+			param->max);
 	case TR_PARAM_TYPE_FLOAT:
 		/* TRANSLATORS: the range of a decimal number */
 		return g_strdup_printf(_("a number from %g to %g"), param->fmin, param->fmax);
@@ -215,17 +208,18 @@ tr_param_describe_allowed(const TrParam *param)
 	}
 	case TR_PARAM_TYPE_HOST:
 		return g_strdup_printf(
-		    /* TRANSLATORS: what a host parameter accepts */
-		    _("a host name or IP address with an optional :port, at most %u characters"),
-		    param->max_length);
+			/* TRANSLATORS: what a host parameter accepts */
+			_("a host name or IP address with an optional :port, at most %u "
+			  "characters"),
+			param->max_length);
 	case TR_PARAM_TYPE_IP:
 		/* TRANSLATORS: what an IP address parameter accepts */
 		return g_strdup(_("an IPv4 address such as 192.168.0.1, or nothing"));
 	case TR_PARAM_TYPE_URI:
 		return g_strdup_printf(
-		    /* TRANSLATORS: what a URL parameter accepts */
-		    _("a URL such as http://host/path without spaces, at most %u characters"),
-		    param->max_length);
+			/* TRANSLATORS: what a URL parameter accepts */
+			_("a URL such as http://host/path without spaces, at most %u characters"),
+			param->max_length);
 	case TR_PARAM_TYPE_TONE:
 		/* TRANSLATORS: what a call progress tone parameter accepts */
 		return g_strdup(_("a tone script such as 350@-19,440@-19;10(*/0/1+2)"));
@@ -515,26 +509,19 @@ tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, G
 	if (!ok) {
 		g_autofree gchar *allowed = tr_param_describe_allowed(param);
 		if (tr_param_is_secret(param)) {
-			g_set_error(error,
-				    TR_ERROR,
-				    TR_ERROR_INVALID_PARAMETER,
+			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
 				    /* TRANSLATORS: the value of a password is never shown */
 				    _("Invalid value for %s (value hidden): expected %s"),
-				    param->name,
-				    allowed);
+				    param->name, allowed);
 		} else {
 			g_autofree gchar *head = g_strndup(value, 64);
 			g_autofree gchar *escaped = g_strescape(head, NULL);
 			g_autofree gchar *shown = strlen(value) > 64
-						      ? g_strconcat(escaped, "...", NULL)
-						      : g_steal_pointer(&escaped);
-			g_set_error(error,
-				    TR_ERROR,
-				    TR_ERROR_INVALID_PARAMETER,
+							  ? g_strconcat(escaped, "...", NULL)
+							  : g_steal_pointer(&escaped);
+			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
 				    /* TRANSLATORS: parameter name, its value, what is allowed */
-				    _("Invalid value '%s' for %s: expected %s"),
-				    shown,
-				    param->name,
+				    _("Invalid value '%s' for %s: expected %s"), shown, param->name,
 				    allowed);
 		}
 		return FALSE;

@@ -66,39 +66,26 @@ typedef struct {
 } TrParam;
 
 #define TR_TYPE_PARAM (tr_param_get_type())
-GType
-tr_param_get_type(void);
-TrParam *
-tr_param_ref(TrParam *param);
-void
-tr_param_unref(TrParam *param);
+GType tr_param_get_type(void);
+TrParam *tr_param_ref(TrParam *param);
+void tr_param_unref(TrParam *param);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TrParam, tr_param_unref)
 
-TrParam *
-tr_param_new(void);
-TrParam *
-tr_param_copy_for_index(const TrParam *tmpl, guint index);
+TrParam *tr_param_new(void);
+TrParam *tr_param_copy_for_index(const TrParam *tmpl, guint index);
 
-gboolean
-tr_param_is_secret(const TrParam *param);
-gboolean
-tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, GError **error);
-gchar *
-tr_param_describe_allowed(const TrParam *param);
+gboolean tr_param_is_secret(const TrParam *param);
+gboolean tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical,
+			   GError **error);
+gchar *tr_param_describe_allowed(const TrParam *param);
 
-const gchar *
-tr_param_type_to_string(TrParamType type);
-gboolean
-tr_param_type_from_string(const gchar *str, TrParamType *type);
-const gchar *
-tr_access_to_string(TrAccess access);
-gboolean
-tr_access_from_string(const gchar *str, TrAccess *access);
+const gchar *tr_param_type_to_string(TrParamType type);
+gboolean tr_param_type_from_string(const gchar *str, TrParamType *type);
+const gchar *tr_access_to_string(TrAccess access);
+gboolean tr_access_from_string(const gchar *str, TrAccess *access);
 
-gchar *
-tr_param_name_normalize(const gchar *name);
-gchar *
-tr_param_name_to_bracket(const TrParam *param);
+gchar *tr_param_name_normalize(const gchar *name);
+gchar *tr_param_name_to_bracket(const TrParam *param);
 
 #define TR_PARAM_SECRET_MASK "********"
 

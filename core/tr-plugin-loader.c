@@ -38,7 +38,8 @@ check_file(const gchar *path, GError **error)
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
 		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
-			    "owned by uid %u, neither root nor the daemon's user", (guint)st.st_uid);
+			    "owned by uid %u, neither root nor the daemon's user",
+			    (guint)st.st_uid);
 		return FALSE;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
@@ -93,7 +94,8 @@ tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error)
 	}
 	desc = describe();
 	if (desc == NULL) {
-		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN, "the entry point returned nothing");
+		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
+				    "the entry point returned nothing");
 		g_module_close(module);
 		return NULL;
 	}

@@ -9,7 +9,6 @@
 G_BEGIN_DECLS
 
 /* core-private: plugins never load plugins */
-TrPlugin *
-tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error);
+TrPlugin *tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error);
 
 G_END_DECLS

@@ -150,10 +150,10 @@ tr_plugin_class_init(TrPluginClass *klass)
 
 	props[PROP_NAME] = g_param_spec_string("name", NULL, NULL, NULL,
 					       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-						   G_PARAM_STATIC_STRINGS);
+						       G_PARAM_STATIC_STRINGS);
 	props[PROP_ENGINE] = g_param_spec_pointer("engine", NULL, NULL,
 						  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-						      G_PARAM_STATIC_STRINGS);
+							  G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, props);
 }
 

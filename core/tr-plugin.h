@@ -52,8 +52,8 @@ typedef const TrPluginDescriptor *(*TrPluginDescribeFunc)(void);
 	G_MODULE_EXPORT const TrPluginDescriptor *tr_plugin_describe(void);                        \
 	const TrPluginDescriptor *tr_plugin_describe(void)                                         \
 	{                                                                                          \
-		static const TrPluginDescriptor descriptor = {                                     \
-		    TR_PLUGIN_ABI_VERSION, plugin_name, plugin_description, type_func};            \
+		static const TrPluginDescriptor descriptor = {TR_PLUGIN_ABI_VERSION, plugin_name,  \
+							      plugin_description, type_func};      \
 		return &descriptor;                                                                \
 	}
 
@@ -78,15 +78,10 @@ struct _TrPluginClass {
 	gpointer padding[8];
 };
 
-const gchar *
-tr_plugin_get_name(TrPlugin *self);
-const gchar *
-tr_plugin_get_kind(TrPlugin *self);
-TrEngine *
-tr_plugin_get_engine(TrPlugin *self);
-gboolean
-tr_plugin_start(TrPlugin *self, GError **error);
-void
-tr_plugin_stop(TrPlugin *self);
+const gchar *tr_plugin_get_name(TrPlugin *self);
+const gchar *tr_plugin_get_kind(TrPlugin *self);
+TrEngine *tr_plugin_get_engine(TrPlugin *self);
+gboolean tr_plugin_start(TrPlugin *self, GError **error);
+void tr_plugin_stop(TrPlugin *self);
 
 G_END_DECLS

@@ -61,9 +61,8 @@ name_is_valid(const gchar *name)
 	return TRUE;
 }
 
-static void
-set_position_error(ParseState *state, GError **error, const gchar *format, ...)
-    G_GNUC_PRINTF(3, 4);
+static void set_position_error(ParseState *state, GError **error, const gchar *format, ...)
+	G_GNUC_PRINTF(3, 4);
 
 static void
 set_position_error(ParseState *state, GError **error, const gchar *format, ...)
@@ -97,10 +96,7 @@ parse_double_attr(const gchar *str, gdouble *value)
 }
 
 static void
-handle_param(ParseState *state,
-	     const gchar **names,
-	     const gchar **values,
-	     GError **error)
+handle_param(ParseState *state, const gchar **names, const gchar **values, GError **error)
 {
 	g_autoptr(TrParam) param = tr_param_new();
 	g_autoptr(GHashTable) index_defaults = NULL;
@@ -146,13 +142,15 @@ handle_param(ParseState *state,
 				index_defaults = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 			g_hash_table_insert(index_defaults, GUINT_TO_POINTER(idx), g_strdup(v));
 		} else if (g_strcmp0(n, "min") == 0) {
-			if (!parse_int_attr(v, &param->min) && !parse_double_attr(v, &param->fmin)) {
+			if (!parse_int_attr(v, &param->min) &&
+			    !parse_double_attr(v, &param->fmin)) {
 				set_position_error(state, error, "invalid min '%s'", v);
 				return;
 			}
 			parse_double_attr(v, &param->fmin);
 		} else if (g_strcmp0(n, "max") == 0) {
-			if (!parse_int_attr(v, &param->max) && !parse_double_attr(v, &param->fmax)) {
+			if (!parse_int_attr(v, &param->max) &&
+			    !parse_double_attr(v, &param->fmax)) {
 				set_position_error(state, error, "invalid max '%s'", v);
 				return;
 			}
@@ -261,12 +259,8 @@ lookup_attr(const gchar **names, const gchar **values, const gchar *name)
 }
 
 static void
-start_element(GMarkupParseContext *context,
-	      const gchar *element,
-	      const gchar **names,
-	      const gchar **values,
-	      gpointer user_data,
-	      GError **error)
+start_element(GMarkupParseContext *context, const gchar *element, const gchar **names,
+	      const gchar **values, gpointer user_data, GError **error)
 {
 	ParseState *state = user_data;
 
@@ -296,7 +290,8 @@ start_element(GMarkupParseContext *context,
 		g_free(state->section);
 		g_free(state->section_label);
 		state->section = g_strdup(id);
-		state->section_label = label != NULL ? g_strdup(label) : g_strdelimit(g_strdup(id), "_", ' ');
+		state->section_label =
+			label != NULL ? g_strdup(label) : g_strdelimit(g_strdup(id), "_", ' ');
 	} else if (g_strcmp0(element, "param") == 0) {
 		handle_param(state, names, values, error);
 	} else {
@@ -305,10 +300,7 @@ start_element(GMarkupParseContext *context,
 }
 
 static void
-end_element(GMarkupParseContext *context,
-	    const gchar *element,
-	    gpointer user_data,
-	    GError **error)
+end_element(GMarkupParseContext *context, const gchar *element, gpointer user_data, GError **error)
 {
 	ParseState *state = user_data;
 
@@ -341,7 +333,8 @@ tr_schema_new_from_data(const gchar *data, gssize len, GError **error)
 
 	self->is_template = TRUE;
 	self->entries = g_ptr_array_new_with_free_func((GDestroyNotify)tr_schema_entry_free);
-	state.context = g_markup_parse_context_new(&parser, G_MARKUP_PREFIX_ERROR_POSITION, &state, NULL);
+	state.context =
+		g_markup_parse_context_new(&parser, G_MARKUP_PREFIX_ERROR_POSITION, &state, NULL);
 	ok = g_markup_parse_context_parse(state.context, data, len, error) &&
 	     g_markup_parse_context_end_parse(state.context, error);
 	g_markup_parse_context_free(state.context);
@@ -351,7 +344,8 @@ tr_schema_new_from_data(const gchar *data, gssize len, GError **error)
 	if (!ok)
 		return NULL;
 	if (!state.seen_root || self->entries->len == 0) {
-		g_set_error_literal(error, TR_ERROR, TR_ERROR_SCHEMA, "no <schema> with parameters");
+		g_set_error_literal(error, TR_ERROR, TR_ERROR_SCHEMA,
+				    "no <schema> with parameters");
 		return NULL;
 	}
 	return g_steal_pointer(&self);
@@ -369,11 +363,11 @@ tr_schema_new_default(GError **error)
 	TrSchema *schema;
 
 	bytes = g_resources_lookup_data("/org/tipring/core/parameters.xml",
-					G_RESOURCE_LOOKUP_FLAGS_NONE,
-					error);
+					G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 	if (bytes == NULL)
 		return NULL;
-	schema = tr_schema_new_from_data(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), error);
+	schema = tr_schema_new_from_data(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
+					 error);
 	if (schema == NULL)
 		g_prefix_error(error, "parameters.xml: ");
 	return schema;
@@ -443,9 +437,9 @@ tr_schema_new_for_model(TrSchema *tmpl, guint n_lines, const gchar *const *tags,
 			TrSchemaEntry *entry = g_ptr_array_index(per_line, i);
 			TrParam *param = tr_param_copy_for_index(entry->param, line);
 			const gchar *def = entry->index_defaults != NULL
-					       ? g_hash_table_lookup(entry->index_defaults,
-								     GUINT_TO_POINTER(line))
-					       : NULL;
+						   ? g_hash_table_lookup(entry->index_defaults,
+									 GUINT_TO_POINTER(line))
+						   : NULL;
 			if (def != NULL) {
 				g_free(param->default_value);
 				param->default_value = g_strdup(def);
@@ -468,7 +462,8 @@ tr_schema_get_params(TrSchema *self)
 	g_return_val_if_fail(TR_IS_SCHEMA(self), NULL);
 	if (self->is_template) {
 		if (self->params == NULL) {
-			self->params = g_ptr_array_new_with_free_func((GDestroyNotify)tr_param_unref);
+			self->params =
+				g_ptr_array_new_with_free_func((GDestroyNotify)tr_param_unref);
 			for (guint i = 0; i < self->entries->len; i++) {
 				TrSchemaEntry *entry = g_ptr_array_index(self->entries, i);
 				g_ptr_array_add(self->params, tr_param_ref(entry->param));

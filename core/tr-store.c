@@ -132,7 +132,8 @@ tr_store_load(TrStore *self, GError **error)
 	keys = g_key_file_get_keys(kf, STORE_GROUP_VALUES, NULL, NULL);
 	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
 		TrParam *param = tr_schema_lookup(self->schema, keys[i]);
-		g_autofree gchar *raw = g_key_file_get_string(kf, STORE_GROUP_VALUES, keys[i], NULL);
+		g_autofree gchar *raw =
+			g_key_file_get_string(kf, STORE_GROUP_VALUES, keys[i], NULL);
 		g_autofree gchar *canonical = NULL;
 		g_autoptr(GError) error_value = NULL;
 
@@ -146,13 +147,15 @@ tr_store_load(TrStore *self, GError **error)
 			continue;
 		}
 		if (g_strcmp0(canonical, param->default_value) != 0)
-			g_hash_table_insert(values, g_strdup(param->name), g_steal_pointer(&canonical));
+			g_hash_table_insert(values, g_strdup(param->name),
+					    g_steal_pointer(&canonical));
 	}
 	g_clear_pointer(&keys, g_strfreev);
 	keys = g_key_file_get_keys(kf, STORE_GROUP_ACCESS, NULL, NULL);
 	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
 		TrParam *param = tr_schema_lookup(self->schema, keys[i]);
-		g_autofree gchar *raw = g_key_file_get_string(kf, STORE_GROUP_ACCESS, keys[i], NULL);
+		g_autofree gchar *raw =
+			g_key_file_get_string(kf, STORE_GROUP_ACCESS, keys[i], NULL);
 		TrAccess level;
 
 		if (param == NULL || !tr_access_from_string(raw, &level)) {
@@ -395,15 +398,16 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 			if (problems->len == 0)
 				code = TR_ERROR_UNKNOWN_PARAMETER;
 			/* TRANSLATORS: a parameter name the device does not have */
-			g_ptr_array_add(problems, g_strdup_printf(_("Unknown parameter '%s'"), name));
+			g_ptr_array_add(problems,
+					g_strdup_printf(_("Unknown parameter '%s'"), name));
 			continue;
 		}
 		if (raw == NULL || !tr_param_validate(param, raw, &canonical, &error_local)) {
 			if (problems->len == 0)
 				code = TR_ERROR_INVALID_PARAMETER;
-			g_ptr_array_add(problems, g_strdup(error_local != NULL
-							       ? error_local->message
-							       : param->name));
+			g_ptr_array_add(
+				problems,
+				g_strdup(error_local != NULL ? error_local->message : param->name));
 			continue;
 		}
 		if (g_strcmp0(canonical, tr_store_get(self, param->name)) != 0)
@@ -411,7 +415,8 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 		if (g_strcmp0(canonical, param->default_value) == 0)
 			g_hash_table_remove(new_values, param->name);
 		else
-			g_hash_table_insert(new_values, g_strdup(param->name), g_steal_pointer(&canonical));
+			g_hash_table_insert(new_values, g_strdup(param->name),
+					    g_steal_pointer(&canonical));
 	}
 
 	g_ptr_array_set_size(keys, 0);
@@ -430,16 +435,19 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 		if (param == NULL) {
 			if (problems->len == 0)
 				code = TR_ERROR_UNKNOWN_PARAMETER;
-			g_ptr_array_add(problems, g_strdup_printf(_("Unknown parameter '%s'"), name));
+			g_ptr_array_add(problems,
+					g_strdup_printf(_("Unknown parameter '%s'"), name));
 			continue;
 		}
 		if (!tr_access_from_string(raw, &level)) {
 			if (problems->len == 0)
 				code = TR_ERROR_INVALID_PARAMETER;
-			g_ptr_array_add(problems,
-					/* TRANSLATORS: user access levels are na, ro and rw */
-					g_strdup_printf(_("Invalid access '%s' for %s: expected na, ro or rw"),
-							raw, param->name));
+			g_ptr_array_add(
+				problems,
+				/* TRANSLATORS: user access levels are na, ro and rw */
+				g_strdup_printf(
+					_("Invalid access '%s' for %s: expected na, ro or rw"), raw,
+					param->name));
 			continue;
 		}
 		if (level != tr_store_get_access(self, param->name))
@@ -447,7 +455,8 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 		if (level == param->access)
 			g_hash_table_remove(new_access, param->name);
 		else
-			g_hash_table_insert(new_access, g_strdup(param->name), GUINT_TO_POINTER(level));
+			g_hash_table_insert(new_access, g_strdup(param->name),
+					    GUINT_TO_POINTER(level));
 	}
 
 	if (problems->len > 0) {
@@ -538,9 +547,9 @@ tr_store_class_init(TrStoreClass *klass)
 	 * TrStore::changed:
 	 * @names: the element names whose value or access changed, in schema order
 	 */
-	signals[SIGNAL_CHANGED] = g_signal_new("changed", G_TYPE_FROM_CLASS(klass),
-					       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-					       G_TYPE_NONE, 1, G_TYPE_STRV);
+	signals[SIGNAL_CHANGED] =
+		g_signal_new("changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+			     NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
 }
 
 static void

@@ -27,7 +27,6 @@ struct _TrTransportClass {
 	gpointer padding[12];
 };
 
-const gchar *
-tr_transport_get_protocol(TrTransport *self);
+const gchar *tr_transport_get_protocol(TrTransport *self);
 
 G_END_DECLS

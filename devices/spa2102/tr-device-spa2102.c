@@ -20,18 +20,18 @@ struct _TrDeviceSpa2102 {
 G_DEFINE_TYPE(TrDeviceSpa2102, tr_device_spa2102, TR_TYPE_DEVICE_BACKEND)
 
 static const gchar *const spa2102_tags[] = {"ata", "router", NULL};
-static const gchar *const spa2102_tabs[] = {"Info",     "System", "SIP",  "Provisioning",
-					    "Regional", "Line",   "User", NULL};
+static const gchar *const spa2102_tabs[] = {"Info",	"System", "SIP",  "Provisioning",
+					    "Regional", "Line",	  "User", NULL};
 
 static const TrModel spa2102 = {
-    .name = "SPA2102",
-    .description = N_("Phone adapter with router, 2 phone ports"),
-    .kind = TR_MODEL_KIND_ATA,
-    .n_lines = 2,
-    .n_fxs_ports = 2,
-    .hardware_version = "1.0.1",
-    .tags = spa2102_tags,
-    .web_tabs = spa2102_tabs,
+	.name = "SPA2102",
+	.description = N_("Phone adapter with router, 2 phone ports"),
+	.kind = TR_MODEL_KIND_ATA,
+	.n_lines = 2,
+	.n_fxs_ports = 2,
+	.hardware_version = "1.0.1",
+	.tags = spa2102_tags,
+	.web_tabs = spa2102_tabs,
 };
 
 static const TrModel *const spa2102_models[] = {&spa2102, NULL};

@@ -20,19 +20,19 @@ struct _TrDeviceSpa3102 {
 G_DEFINE_TYPE(TrDeviceSpa3102, tr_device_spa3102, TR_TYPE_DEVICE_BACKEND)
 
 static const gchar *const spa3102_tags[] = {"ata", "router", "fxo", NULL};
-static const gchar *const spa3102_tabs[] = {"Info", "System",    "SIP",  "Provisioning", "Regional",
-					    "Line", "PSTN Line", "User", NULL};
+static const gchar *const spa3102_tabs[] = {
+	"Info", "System", "SIP", "Provisioning", "Regional", "Line", "PSTN Line", "User", NULL};
 
 static const TrModel spa3102 = {
-    .name = "SPA3102",
-    .description = N_("Phone adapter with router, 1 phone port and a PSTN line port"),
-    .kind = TR_MODEL_KIND_ATA,
-    .n_lines = 1,
-    .n_fxs_ports = 1,
-    .n_fxo_ports = 1,
-    .hardware_version = "1.0.1",
-    .tags = spa3102_tags,
-    .web_tabs = spa3102_tabs,
+	.name = "SPA3102",
+	.description = N_("Phone adapter with router, 1 phone port and a PSTN line port"),
+	.kind = TR_MODEL_KIND_ATA,
+	.n_lines = 1,
+	.n_fxs_ports = 1,
+	.n_fxo_ports = 1,
+	.hardware_version = "1.0.1",
+	.tags = spa3102_tags,
+	.web_tabs = spa3102_tabs,
 };
 
 static const TrModel *const spa3102_models[] = {&spa3102, NULL};

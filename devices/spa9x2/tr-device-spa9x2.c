@@ -20,43 +20,43 @@ struct _TrDeviceSpa9x2 {
 G_DEFINE_TYPE(TrDeviceSpa9x2, tr_device_spa9x2, TR_TYPE_DEVICE_BACKEND)
 
 static const gchar *const spa9x2_tags[] = {"phone", "lcd", NULL};
-static const gchar *const spa9x2_tabs[] = {"Info",  "System", "SIP",  "Provisioning", "Regional",
-					   "Phone", "Line",   "User", NULL};
+static const gchar *const spa9x2_tabs[] = {
+	"Info", "System", "SIP", "Provisioning", "Regional", "Phone", "Line", "User", NULL};
 
 static const TrModel spa922 = {
-    .name = "SPA922",
-    .description = N_("IP phone, 1 extension, monochrome display"),
-    .kind = TR_MODEL_KIND_PHONE,
-    .n_lines = 1,
-    .lcd_width = 128,
-    .lcd_height = 64,
-    .hardware_version = "1.0.0",
-    .tags = spa9x2_tags,
-    .web_tabs = spa9x2_tabs,
+	.name = "SPA922",
+	.description = N_("IP phone, 1 extension, monochrome display"),
+	.kind = TR_MODEL_KIND_PHONE,
+	.n_lines = 1,
+	.lcd_width = 128,
+	.lcd_height = 64,
+	.hardware_version = "1.0.0",
+	.tags = spa9x2_tags,
+	.web_tabs = spa9x2_tabs,
 };
 
 static const TrModel spa942 = {
-    .name = "SPA942",
-    .description = N_("IP phone, 4 extensions, monochrome display"),
-    .kind = TR_MODEL_KIND_PHONE,
-    .n_lines = 4,
-    .lcd_width = 128,
-    .lcd_height = 64,
-    .hardware_version = "1.0.0",
-    .tags = spa9x2_tags,
-    .web_tabs = spa9x2_tabs,
+	.name = "SPA942",
+	.description = N_("IP phone, 4 extensions, monochrome display"),
+	.kind = TR_MODEL_KIND_PHONE,
+	.n_lines = 4,
+	.lcd_width = 128,
+	.lcd_height = 64,
+	.hardware_version = "1.0.0",
+	.tags = spa9x2_tags,
+	.web_tabs = spa9x2_tabs,
 };
 
 static const TrModel spa962 = {
-    .name = "SPA962",
-    .description = N_("IP phone, 6 extensions, colour display"),
-    .kind = TR_MODEL_KIND_PHONE,
-    .n_lines = 6,
-    .lcd_width = 320,
-    .lcd_height = 240,
-    .hardware_version = "1.0.0",
-    .tags = spa9x2_tags,
-    .web_tabs = spa9x2_tabs,
+	.name = "SPA962",
+	.description = N_("IP phone, 6 extensions, colour display"),
+	.kind = TR_MODEL_KIND_PHONE,
+	.n_lines = 6,
+	.lcd_width = 320,
+	.lcd_height = 240,
+	.hardware_version = "1.0.0",
+	.tags = spa9x2_tags,
+	.web_tabs = spa9x2_tabs,
 };
 
 static const TrModel *const spa9x2_models[] = {&spa922, &spa942, &spa962, NULL};
@@ -72,4 +72,5 @@ tr_device_spa9x2_init(TrDeviceSpa9x2 *self)
 {
 }
 
-TR_PLUGIN_DEFINE("device-spa9x2", "Linksys/Cisco SPA922, SPA942 and SPA962", tr_device_spa9x2_get_type)
+TR_PLUGIN_DEFINE("device-spa9x2", "Linksys/Cisco SPA922, SPA942 and SPA962",
+		 tr_device_spa9x2_get_type)

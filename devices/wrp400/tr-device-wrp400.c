@@ -19,18 +19,18 @@ struct _TrDeviceWrp400 {
 G_DEFINE_TYPE(TrDeviceWrp400, tr_device_wrp400, TR_TYPE_DEVICE_BACKEND)
 
 static const gchar *const wrp400_tags[] = {"ata", "router", "wifi", NULL};
-static const gchar *const wrp400_tabs[] = {"Info",     "System", "SIP",  "Provisioning",
-					   "Regional", "Line",   "User", NULL};
+static const gchar *const wrp400_tabs[] = {"Info",     "System", "SIP",	 "Provisioning",
+					   "Regional", "Line",	 "User", NULL};
 
 static const TrModel wrp400 = {
-    .name = "WRP400",
-    .description = N_("Wireless router with 2 phone ports"),
-    .kind = TR_MODEL_KIND_ATA,
-    .n_lines = 2,
-    .n_fxs_ports = 2,
-    .hardware_version = "1.0.0",
-    .tags = wrp400_tags,
-    .web_tabs = wrp400_tabs,
+	.name = "WRP400",
+	.description = N_("Wireless router with 2 phone ports"),
+	.kind = TR_MODEL_KIND_ATA,
+	.n_lines = 2,
+	.n_fxs_ports = 2,
+	.hardware_version = "1.0.0",
+	.tags = wrp400_tags,
+	.web_tabs = wrp400_tabs,
 };
 
 static const TrModel *const wrp400_models[] = {&wrp400, NULL};
