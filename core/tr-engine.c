@@ -252,9 +252,13 @@ tr_engine_shutdown(TrEngine *self)
 		if (record->state != TR_PLUGIN_STATE_STARTED)
 			continue;
 		if (TR_IS_FRONTEND(record->plugin)) {
-			for (guint j = 0; j < self->devices->len; j++)
-				tr_frontend_device_removed(TR_FRONTEND(record->plugin),
-							   g_ptr_array_index(self->devices, j));
+			TrFrontend *frontend = TR_FRONTEND(record->plugin);
+			/* only the devices it was given in tr_engine_add_device() */
+			for (guint j = 0; j < self->devices->len; j++) {
+				TrDevice *device = g_ptr_array_index(self->devices, j);
+				if (tr_frontend_wants_model(frontend, tr_device_get_model(device)))
+					tr_frontend_device_removed(frontend, device);
+			}
 		}
 		tr_plugin_stop(record->plugin);
 		record->state = TR_PLUGIN_STATE_LOADED;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -299,7 +300,8 @@ parse_int(const TrParam *param, const gchar *value, gchar **canonical)
 static gchar *
 format_float(gdouble v)
 {
-	gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+	/* "%.6f" writes every integer digit: up to 309 of them for G_MAXDOUBLE */
+	gchar buf[G_ASCII_DTOSTR_BUF_SIZE + DBL_MAX_10_EXP + 1];
 	g_ascii_formatd(buf, sizeof(buf), "%.6f", v);
 	if (strchr(buf, '.') != NULL) {
 		gsize len = strlen(buf);

@@ -207,12 +207,15 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 	}
 	if (param->default_value == NULL)
 		param->default_value = g_strdup("");
+	/* before validating the defaults, whose errors name the parameter */
+	param->name = g_strdup(param->base_name);
 	if (g_hash_table_contains(state->schema->by_name, param->base_name)) {
 		set_position_error(state, error, "duplicate parameter %s", param->base_name);
 		return;
 	}
 
-	/* every factory value must pass the parameter's own validation */
+	/* every factory value must pass the parameter's own validation, and is kept
+	 * in canonical form: the store compares canonical values with it */
 	{
 		g_autoptr(GError) error_local = NULL;
 		g_autofree gchar *canonical = NULL;
@@ -220,16 +223,19 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 			set_position_error(state, error, "default: %s", error_local->message);
 			return;
 		}
+		g_free(param->default_value);
+		param->default_value = g_steal_pointer(&canonical);
 		if (index_defaults != NULL) {
 			GHashTableIter iter;
 			gpointer value;
 			g_hash_table_iter_init(&iter, index_defaults);
 			while (g_hash_table_iter_next(&iter, NULL, &value)) {
-				if (!tr_param_validate(param, value, NULL, &error_local)) {
+				if (!tr_param_validate(param, value, &canonical, &error_local)) {
 					set_position_error(state, error, "default-N: %s",
 							   error_local->message);
 					return;
 				}
+				g_hash_table_iter_replace(&iter, g_steal_pointer(&canonical));
 			}
 		}
 	}
@@ -238,7 +244,6 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 		return;
 	}
 
-	param->name = g_strdup(param->base_name);
 	entry = g_new0(TrSchemaEntry, 1);
 	entry->param = g_steal_pointer(&param);
 	entry->per_line = state->tab_per_line;
@@ -325,6 +330,7 @@ TrSchema *
 tr_schema_new_from_data(const gchar *data, gssize len, GError **error)
 {
 	g_autoptr(TrSchema) self = g_object_new(TR_TYPE_SCHEMA, NULL);
+	g_autoptr(GError) error_local = NULL;
 	GMarkupParser parser = {start_element, end_element, NULL, NULL, NULL};
 	ParseState state = {.schema = self};
 	gboolean ok;
@@ -333,16 +339,22 @@ tr_schema_new_from_data(const gchar *data, gssize len, GError **error)
 
 	self->is_template = TRUE;
 	self->entries = g_ptr_array_new_with_free_func((GDestroyNotify)tr_schema_entry_free);
-	state.context =
-		g_markup_parse_context_new(&parser, G_MARKUP_PREFIX_ERROR_POSITION, &state, NULL);
-	ok = g_markup_parse_context_parse(state.context, data, len, error) &&
-	     g_markup_parse_context_end_parse(state.context, error);
+	/* no G_MARKUP_PREFIX_ERROR_POSITION: set_position_error() already says where */
+	state.context = g_markup_parse_context_new(&parser, 0, &state, NULL);
+	ok = g_markup_parse_context_parse(state.context, data, len, &error_local) &&
+	     g_markup_parse_context_end_parse(state.context, &error_local);
 	g_markup_parse_context_free(state.context);
 	g_free(state.tab);
 	g_free(state.section);
 	g_free(state.section_label);
-	if (!ok)
+	if (!ok) {
+		/* GMarkup's own errors ("Error on line 3 char 5: ...") are schema errors too */
+		if (error_local->domain != TR_ERROR)
+			g_set_error_literal(error, TR_ERROR, TR_ERROR_SCHEMA, error_local->message);
+		else
+			g_propagate_error(error, g_steal_pointer(&error_local));
 		return NULL;
+	}
 	if (!state.seen_root || self->entries->len == 0) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_SCHEMA,
 				    "no <schema> with parameters");
@@ -350,6 +362,11 @@ tr_schema_new_from_data(const gchar *data, gssize len, GError **error)
 	}
 	return g_steal_pointer(&self);
 }
+
+/* generated from data/schema/tipring-core.gresource.xml; calling it (rather than
+ * g_resources_lookup_data()) makes a static link pull the resource in, since
+ * its registering constructor alone references nothing */
+G_GNUC_INTERNAL GResource *tr_schema_get_resource(void);
 
 /**
  * tr_schema_new_default:
@@ -362,8 +379,8 @@ tr_schema_new_default(GError **error)
 	g_autoptr(GBytes) bytes = NULL;
 	TrSchema *schema;
 
-	bytes = g_resources_lookup_data("/org/tipring/core/parameters.xml",
-					G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+	bytes = g_resource_lookup_data(tr_schema_get_resource(), "/org/tipring/core/parameters.xml",
+				       G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 	if (bytes == NULL)
 		return NULL;
 	schema = tr_schema_new_from_data(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
