@@ -27,15 +27,15 @@ typedef struct {
 } Model;
 
 static const Model models[] = {
-	{"SPA2102", 2, ata_router_tags, 360}, {"WRP400", 2, wrp400_tags, 360},
-	{"SPA3102", 1, spa3102_tags, 272},    {"SPA922", 1, phone_tags, 257},
-	{"SPA942", 4, phone_tags, 464},	      {"SPA962", 6, phone_tags, 602},
+	{"SPA2102", 2, ata_router_tags, 361}, {"WRP400", 2, wrp400_tags, 361},
+	{"SPA3102", 1, spa3102_tags, 273},    {"SPA922", 1, phone_tags, 258},
+	{"SPA942", 4, phone_tags, 465},	      {"SPA962", 6, phone_tags, 603},
 };
 
 /* entries of the template: global and per-line, of every model */
-#define N_TEMPLATE_PARAMS 291
+#define N_TEMPLATE_PARAMS 292
 /* parameters without only=: 173 global, 65 per line */
-#define N_UNRESTRICTED_GLOBAL	173
+#define N_UNRESTRICTED_GLOBAL	174
 #define N_UNRESTRICTED_PER_LINE 65
 
 /* what every model must have; default NULL: not checked here */
