@@ -452,7 +452,7 @@ test_schema_line_counts(void)
 			tr_schema_new_for_model(tmpl, 64, ata_router_tags, &error);
 
 		g_assert_no_error(error);
-		g_assert_cmpuint(tr_schema_get_size(schema), ==, 180 + 64 * 90);
+		g_assert_cmpuint(tr_schema_get_size(schema), ==, 181 + 64 * 90);
 		g_assert_cmpstr(tr_schema_lookup(schema, "SIP_Port_6_")->default_value, ==, "5065");
 		g_assert_cmpstr(tr_schema_lookup(schema, "SIP_Port_7_")->default_value, ==, "5060");
 		g_assert_nonnull(tr_schema_lookup(schema, "SIP_Port[64]"));
