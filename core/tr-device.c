@@ -12,6 +12,7 @@
 
 #include "tr-device.h"
 #include "tr-error.h"
+#include "tr-i18n.h"
 
 struct _TrDevice {
 	GObject parent_instance;
@@ -52,9 +53,19 @@ load_identity(TrDevice *self, GError **error)
 	g_autofree gchar *path = g_build_filename(self->state_dir, "identity.ini", NULL);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autofree gchar *data = NULL;
+	g_autoptr(GError) error_local = NULL;
 	gsize len = 0;
 
 	if (g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL)) {
+		g_autofree gchar *model = g_key_file_get_string(kf, "device", "model", NULL);
+		/* another model's configuration would lose what this one lacks */
+		if (model != NULL && g_ascii_strcasecmp(model, self->model->name) != 0) {
+			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+				    /* TRANSLATORS: name, the model it was, its directory */
+				    _("Device '%s' is a %s (see %s): give this %s another name"),
+				    self->name, model, self->state_dir, self->model->name);
+			return FALSE;
+		}
 		self->mac_address = g_key_file_get_string(kf, "device", "mac", NULL);
 		self->serial = g_key_file_get_string(kf, "device", "serial", NULL);
 		if (self->mac_address != NULL && self->serial != NULL)
@@ -73,8 +84,9 @@ load_identity(TrDevice *self, GError **error)
 	data = g_key_file_to_data(kf, &len, NULL);
 	if (!g_file_set_contents_full(path, data, len,
 				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-				      0644, error)) {
-		g_prefix_error(error, "saving the device identity: ");
+				      0644, &error_local)) {
+		g_set_error(error, TR_ERROR, TR_ERROR_STORAGE, "saving the device identity: %s",
+			    error_local->message);
 		return FALSE;
 	}
 	return TRUE;

@@ -123,23 +123,28 @@ load_one(TrEngine *self, const gchar *path)
 	TrPluginRecord *record = g_new0(TrPluginRecord, 1);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TrPlugin) plugin = NULL;
+	const TrPluginDescriptor *desc;
 
 	record->path = g_strdup(path);
 	record->name = g_path_get_basename(path);
 	record->kind = g_strdup("");
 	g_ptr_array_add(self->records, record);
 
-	plugin = tr_plugin_loader_load(self, path, &error);
-	if (plugin != NULL) {
-		TrPluginRecord *other = find_record_by_name(self, tr_plugin_get_name(plugin));
+	desc = tr_plugin_loader_open(path, &error);
+	if (desc != NULL) {
+		TrPluginRecord *other = find_record_by_name(self, desc->name);
 		g_free(record->name);
-		record->name = g_strdup(tr_plugin_get_name(plugin));
-		g_free(record->kind);
-		record->kind = g_strdup(tr_plugin_get_kind(plugin));
+		record->name = g_strdup(desc->name);
 		if (other != NULL) {
+			/* refused before its types could clash with the first one's */
 			g_set_error(&error, TR_ERROR, TR_ERROR_PLUGIN, "already loaded from %s",
 				    other->path);
-			g_clear_object(&plugin);
+		} else {
+			plugin = tr_plugin_loader_instantiate(desc, self, &error);
+			if (plugin != NULL) {
+				g_free(record->kind);
+				record->kind = g_strdup(tr_plugin_get_kind(plugin));
+			}
 		}
 	}
 	if (plugin == NULL) {

@@ -189,16 +189,20 @@ tr_param_describe_allowed(const TrParam *param)
 	case TR_PARAM_TYPE_BOOL:
 		/* TRANSLATORS: what a yes/no parameter accepts */
 		return g_strdup(_("yes or no"));
-	case TR_PARAM_TYPE_INT:
-		if (param->hex)
-			/* TRANSLATORS: the range of a hexadecimal number */
-			return g_strdup_printf(_("an integer from 0x%02" G_GINT64_MODIFIER
-						 "x to 0x%02" G_GINT64_MODIFIER "x"),
-					       param->min, param->max);
-		/* TRANSLATORS: the range of a number */
-		return g_strdup_printf(
-			_("an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT), param->min,
-			param->max);
+	case TR_PARAM_TYPE_INT: {
+		/* the numbers are formatted first: xgettext cannot see through G_GINT64_FORMAT */
+		g_autofree gchar *min = NULL;
+		g_autofree gchar *max = NULL;
+		if (param->hex) {
+			min = g_strdup_printf("0x%02" G_GINT64_MODIFIER "x", param->min);
+			max = g_strdup_printf("0x%02" G_GINT64_MODIFIER "x", param->max);
+		} else {
+			min = g_strdup_printf("%" G_GINT64_FORMAT, param->min);
+			max = g_strdup_printf("%" G_GINT64_FORMAT, param->max);
+		}
+		/* TRANSLATORS: the range of a number, e.g. "an integer from 1 to 65535" */
+		return g_strdup_printf(_("an integer from %s to %s"), min, max);
+	}
 	case TR_PARAM_TYPE_FLOAT:
 		/* TRANSLATORS: the range of a decimal number */
 		return g_strdup_printf(_("a number from %g to %g"), param->fmin, param->fmax);

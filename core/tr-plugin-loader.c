@@ -58,23 +58,23 @@ type_is_a_kind(GType type)
 }
 
 /**
- * tr_plugin_loader_load:
- * @engine: the engine the plugin will serve
+ * tr_plugin_loader_open:
  * @path: a plugin module
  * @error: a #GError, or %NULL
  *
- * Loads one plugin: file checks, the single entry point, the ABI version,
- * and a concrete class of one of the four kinds. The plugin is not started.
+ * Opens one plugin module: file checks, the single entry point and the ABI
+ * version. No code of the plugin but its entry point has run yet, so the
+ * caller can still refuse it (a second plugin of the same name) before its
+ * types are registered.
  *
- * Returns: (transfer full): the plugin instance
+ * Returns: (transfer none): the plugin's descriptor; the module stays loaded
  */
-TrPlugin *
-tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error)
+const TrPluginDescriptor *
+tr_plugin_loader_open(const gchar *path, GError **error)
 {
 	GModule *module;
 	TrPluginDescribeFunc describe = NULL;
 	const TrPluginDescriptor *desc;
-	GType type;
 
 	g_return_val_if_fail(path != NULL, NULL);
 
@@ -112,15 +112,69 @@ tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error)
 		g_module_close(module);
 		return NULL;
 	}
-
-	/* from here the module registers types, which can never be unloaded */
+	/* the descriptor lives in the module, and the module will register
+	 * types, which can never be unloaded */
 	g_module_make_resident(module);
-	type = desc->get_type();
+	return desc;
+}
+
+/* what a kind needs its class to declare, so the core can route to it */
+static gboolean
+check_declarations(TrPlugin *plugin, GError **error)
+{
+	if (TR_IS_TRANSPORT(plugin) && tr_transport_get_protocol(TR_TRANSPORT(plugin)) == NULL) {
+		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
+				    "a transport plugin that declares no protocol");
+		return FALSE;
+	}
+	if (TR_IS_DEVICE_BACKEND(plugin)) {
+		const TrModel *const *models =
+			tr_device_backend_get_models(TR_DEVICE_BACKEND(plugin));
+		if (models == NULL || models[0] == NULL) {
+			g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
+					    "a device backend that declares no model");
+			return FALSE;
+		}
+		for (guint i = 0; models[i] != NULL; i++) {
+			if (models[i]->name == NULL || models[i]->n_lines == 0) {
+				g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
+						    "a model without a name or without lines");
+				return FALSE;
+			}
+		}
+	}
+	return TRUE;
+}
+
+/**
+ * tr_plugin_loader_instantiate:
+ * @descriptor: from tr_plugin_loader_open()
+ * @engine: the engine the plugin will serve
+ * @error: a #GError, or %NULL
+ *
+ * Registers the plugin's type, which must be a concrete class of one of the
+ * four kinds declaring what the core routes by, and makes the instance. The
+ * plugin is not started.
+ *
+ * Returns: (transfer full): the plugin
+ */
+TrPlugin *
+tr_plugin_loader_instantiate(const TrPluginDescriptor *descriptor, TrEngine *engine, GError **error)
+{
+	g_autoptr(TrPlugin) plugin = NULL;
+	GType type;
+
+	g_return_val_if_fail(descriptor != NULL, NULL);
+
+	type = descriptor->get_type();
 	if (!type_is_a_kind(type) || G_TYPE_IS_ABSTRACT(type)) {
 		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
 			    "type %s is not a concrete transport, device, frontend or media plugin",
 			    g_type_name(type));
 		return NULL;
 	}
-	return g_object_new(type, "name", desc->name, "engine", engine, NULL);
+	plugin = g_object_new(type, "name", descriptor->name, "engine", engine, NULL);
+	if (!check_declarations(plugin, error))
+		return NULL;
+	return g_steal_pointer(&plugin);
 }

@@ -9,6 +9,8 @@
 G_BEGIN_DECLS
 
 /* core-private: plugins never load plugins */
-TrPlugin *tr_plugin_loader_load(TrEngine *engine, const gchar *path, GError **error);
+const TrPluginDescriptor *tr_plugin_loader_open(const gchar *path, GError **error);
+TrPlugin *tr_plugin_loader_instantiate(const TrPluginDescriptor *descriptor, TrEngine *engine,
+				       GError **error);
 
 G_END_DECLS

@@ -292,22 +292,25 @@ test_bad(Fixture *fx, gconstpointer user_data)
 	TrPluginRecord *record;
 
 	load_and_start(fx, dirs);
-	g_assert_cmpuint(tr_engine_get_plugin_records(fx->engine)->len, ==, 10);
+	g_assert_cmpuint(tr_engine_get_plugin_records(fx->engine)->len, ==, 11);
 
-	/* a module that cannot be trusted to say its name is named by its file */
+	/* a module refused before its entry point answered is named by its file;
+	 * one of the right ABI by the name it declares */
 	assert_refused(fx, "libtipring-test-abi.so", "libtipring-test-abi.so", "", abi_error);
 	assert_refused(fx, "libtipring-test-no-entry.so", "libtipring-test-no-entry.so", "",
 		       "no entry point tr_plugin_describe");
 	assert_refused(
-		fx, "libtipring-test-not-plugin.so", "libtipring-test-not-plugin.so", "",
+		fx, "libtipring-test-not-plugin.so", "test-not-plugin", "",
 		"type TestNotPlugin is not a concrete transport, device, frontend or media plugin");
 	assert_refused(
-		fx, "libtipring-test-abstract.so", "libtipring-test-abstract.so", "",
+		fx, "libtipring-test-abstract.so", "test-abstract", "",
 		"type TrTransport is not a concrete transport, device, frontend or media plugin");
 	assert_refused(fx, "libtipring-test-start-fails.so", "test-start-fails", "device",
 		       "no hardware found");
-	assert_refused(fx, "libtipring-test-duplicate.so", "test-transport", "transport",
-		       duplicate_error);
+	assert_refused(fx, "libtipring-test-no-protocol.so", "test-no-protocol", "",
+		       "a transport plugin that declares no protocol");
+	/* refused before its type was registered, so of no kind yet */
+	assert_refused(fx, "libtipring-test-duplicate.so", "test-transport", "", duplicate_error);
 	for (guint i = 0; i < warnings->len; i++) {
 		g_test_message("unexpected warning: %s",
 			       (const gchar *)g_ptr_array_index(warnings, i));
