@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tr-bus.h"
 #include "tr-dbus-exporter.h"
 #include "tr-dbus-generated.h"
@@ -100,11 +102,14 @@ handle_get_parameters(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
 		for (guint i = 0; names[i] != NULL; i++) {
 			TrParam *param = tr_schema_lookup(schema, names[i]);
 			if (param == NULL) {
+				/* the name may be anything a client sent: cut it short */
+				g_autofree gchar *shown =
+					g_utf8_make_valid(names[i], MIN(strlen(names[i]), 64));
 				g_variant_builder_clear(&builder);
 				g_dbus_method_invocation_return_error(
 					invocation, TR_ERROR, TR_ERROR_UNKNOWN_PARAMETER,
 					/* TRANSLATORS: %s: a parameter name, then a model */
-					_("Unknown parameter '%s' on %s"), names[i],
+					_("Unknown parameter '%s' on %s"), shown,
 					tr_device_get_model(device)->name);
 				return G_DBUS_METHOD_INVOCATION_HANDLED;
 			}

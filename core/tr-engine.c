@@ -8,6 +8,7 @@
 
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/su_log.h>
+#include <sofia-sip/su_uniqueid.h>
 #include <stdarg.h>
 
 #include "tr-device-backend.h"
@@ -63,6 +64,12 @@ static gboolean
 setup_sofia(TrEngine *self, GError **error)
 {
 	GSource *source;
+
+	/* Sofia-SIP's su_uniqueid destructor deletes its thread key at exit even
+	 * when it never made one, and then deletes key 0, which is GLib's: a GDBus
+	 * thread still busy during exit() aborts in g_private_set(). One random
+	 * number makes Sofia create a key of its own first. */
+	(void)su_random();
 
 	su_log_redirect(NULL, sofia_logger, NULL);
 	su_log_redirect(su_log_global, sofia_logger, NULL);

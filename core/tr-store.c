@@ -350,6 +350,15 @@ compare_strings(gconstpointer a, gconstpointer b)
 	return g_strcmp0(*(const gchar **)a, *(const gchar **)b);
 }
 
+/* the name as the caller wrote it, cut short: it may be anything */
+static gchar *
+unknown_parameter(const gchar *name)
+{
+	g_autofree gchar *shown = g_utf8_make_valid(name, MIN(strlen(name), 64));
+	/* TRANSLATORS: a parameter name the device does not have */
+	return g_strdup_printf(_("Unknown parameter '%s'"), shown);
+}
+
 /**
  * tr_store_apply:
  * @values: (nullable) (element-type utf8 utf8): parameter name -> new value
@@ -397,9 +406,7 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 		if (param == NULL) {
 			if (problems->len == 0)
 				code = TR_ERROR_UNKNOWN_PARAMETER;
-			/* TRANSLATORS: a parameter name the device does not have */
-			g_ptr_array_add(problems,
-					g_strdup_printf(_("Unknown parameter '%s'"), name));
+			g_ptr_array_add(problems, unknown_parameter(name));
 			continue;
 		}
 		if (raw == NULL || !tr_param_validate(param, raw, &canonical, &error_local)) {
@@ -435,8 +442,7 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 		if (param == NULL) {
 			if (problems->len == 0)
 				code = TR_ERROR_UNKNOWN_PARAMETER;
-			g_ptr_array_add(problems,
-					g_strdup_printf(_("Unknown parameter '%s'"), name));
+			g_ptr_array_add(problems, unknown_parameter(name));
 			continue;
 		}
 		if (!tr_access_from_string(raw, &level)) {

@@ -1,0 +1,854 @@
+/*
+ * Copyright (C) 2026 The tipring authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "tr-dbus-generated.h"
+
+/*
+ * tipringctl against the real tipringd, served peer to peer on a socket in
+ * the test's own directory. Each test runs in a subprocess of its own; this
+ * process removes the directory however the test ended, and the daemons die
+ * with the test process (PR_SET_PDEATHSIG).
+ */
+
+#define ROOT_PATH    "/org/tipring/Tipring1"
+#define DEVICE0_PATH ROOT_PATH "/Device/0"
+#define DEADLINE_S   10
+#define SECRET	     "s3cret"
+#define NOTHING_DE   "tipringctl: Es wurde nichts ge\xc3\xa4ndert\n"
+#define NOTHING_PO                                                                                 \
+	"msgid \"tipringctl: nothing was changed\\n\"\n"                                           \
+	"msgstr \"tipringctl: Es wurde nichts ge\xc3\xa4ndert\\n\"\n"
+
+typedef struct {
+	GSubprocess *proc;
+	GThread *reader;
+	gboolean done; /* exited, and its output read to the end */
+	gchar *out;
+	gchar *err;
+} Daemon;
+
+typedef struct {
+	gchar *dir;
+	gchar *state_dir;
+	gchar *address; /* unix:path=DIR/sock */
+	GPtrArray *daemons;
+} Test;
+
+typedef struct {
+	gint status;
+	gchar *out;
+	gchar *err;
+} Run;
+
+static pid_t test_pid;
+
+/* waiting: the main context turns until a condition holds or DEADLINE_S pass */
+
+typedef gboolean (*Condition)(gconstpointer data);
+
+static gboolean
+set_flag_cb(gpointer data)
+{
+	*(gboolean *)data = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until(Condition cond, gconstpointer data)
+{
+	gboolean timed_out = FALSE;
+	guint id = g_timeout_add_seconds(DEADLINE_S, set_flag_cb, &timed_out);
+
+	while (!cond(data) && !timed_out)
+		g_main_context_iteration(NULL, TRUE);
+	if (!timed_out)
+		g_source_remove(id);
+	return cond(data);
+}
+
+/* daemons */
+
+static gboolean
+mark_done_cb(gpointer user_data)
+{
+	((Daemon *)user_data)->done = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+/* the daemon's pipes are read to the end in a thread, so it never blocks on them */
+static gpointer
+read_output_thread(gpointer user_data)
+{
+	Daemon *d = user_data;
+	g_autoptr(GBytes) out = NULL;
+	g_autoptr(GBytes) err = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize size = 0;
+	const gchar *data;
+
+	if (!g_subprocess_communicate(d->proc, NULL, NULL, &out, &err, &error))
+		g_printerr("reading tipringd's output: %s\n", error->message);
+	/* the main thread looks at these only once done is set, in the idle */
+	data = out != NULL ? g_bytes_get_data(out, &size) : NULL;
+	d->out = g_strndup(data != NULL ? data : "", size);
+	size = 0;
+	data = err != NULL ? g_bytes_get_data(err, &size) : NULL;
+	d->err = g_strndup(data != NULL ? data : "", size);
+	g_idle_add(mark_done_cb, d);
+	return NULL;
+}
+
+static gboolean
+daemon_is_done(gconstpointer data)
+{
+	return ((const Daemon *)data)->done;
+}
+
+static void
+daemon_free(Daemon *d)
+{
+	if (!d->done) {
+		g_subprocess_force_exit(d->proc);
+		wait_until(daemon_is_done, d);
+	}
+	g_thread_join(d->reader);
+	g_clear_object(&d->proc);
+	g_free(d->out);
+	g_free(d->err);
+	g_free(d);
+}
+
+static void
+child_setup(gpointer user_data)
+{
+	/* the daemon goes when the test goes, even when an assertion aborts it */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != test_pid)
+		_exit(127);
+}
+
+/* "NAME=VALUE" sets, "NAME" unsets */
+static void
+launcher_apply_env(GSubprocessLauncher *launcher, const gchar *const *env)
+{
+	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
+	g_subprocess_launcher_unsetenv(launcher, "LANGUAGE");
+	for (guint i = 0; env != NULL && env[i] != NULL; i++) {
+		g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
+		if (kv[1] != NULL)
+			g_subprocess_launcher_setenv(launcher, kv[0], kv[1], TRUE);
+		else
+			g_subprocess_launcher_unsetenv(launcher, kv[0]);
+	}
+}
+
+/* tipringd -v ARGS... */
+static Daemon *
+daemon_spawn(Test *t, const gchar *const *env, const gchar *const *args)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autoptr(GError) error = NULL;
+	Daemon *d = g_new0(Daemon, 1);
+
+	launcher_apply_env(launcher, env);
+	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+	g_ptr_array_add(argv, (gpointer)g_getenv("TIPRINGD"));
+	g_ptr_array_add(argv, "-v");
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)args[i]);
+	g_ptr_array_add(argv, NULL);
+
+	d->proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
+	g_assert_no_error(error);
+	d->reader = g_thread_new("tipringd-output", read_output_thread, d);
+	g_ptr_array_add(t->daemons, d);
+	return d;
+}
+
+static void
+assert_daemon_alive(Daemon *d)
+{
+	if (d->done)
+		g_printerr("tipringd exited early; it said:\n%s\n", d->err);
+	g_assert_false(d->done);
+}
+
+/* SIGTERM must end the daemon cleanly */
+static void
+daemon_stop(Daemon *d)
+{
+	g_subprocess_send_signal(d->proc, SIGTERM);
+	g_assert_true(wait_until(daemon_is_done, d));
+	if (!g_subprocess_get_if_exited(d->proc) || g_subprocess_get_exit_status(d->proc) != 0)
+		g_printerr("tipringd said:\n%s\n", d->err);
+	g_assert_true(g_subprocess_get_if_exited(d->proc));
+	g_assert_cmpint(g_subprocess_get_exit_status(d->proc), ==, 0);
+}
+
+/* a peer connection to ADDRESS, tried until the daemon listens */
+static GDBusConnection *
+connect_p2p(const gchar *address, Daemon *d)
+{
+	gboolean timed_out = FALSE;
+	guint deadline = g_timeout_add_seconds(DEADLINE_S, set_flag_cb, &timed_out);
+
+	for (;;) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GDBusConnection) connection = g_dbus_connection_new_for_address_sync(
+			address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+		gboolean tick = FALSE;
+
+		if (connection != NULL) {
+			g_source_remove(deadline);
+			return g_steal_pointer(&connection);
+		}
+		if (timed_out || d->done) {
+			g_printerr("cannot connect to %s: %s\n", address, error->message);
+			assert_daemon_alive(d);
+			g_assert_not_reached();
+		}
+		/* poll again shortly; the main context runs meanwhile */
+		g_timeout_add(20, set_flag_cb, &tick);
+		while (!tick)
+			g_main_context_iteration(NULL, TRUE);
+	}
+}
+
+static void
+wait_listening(const gchar *address, Daemon *d)
+{
+	g_autoptr(GDBusConnection) probe = connect_p2p(address, d);
+	g_dbus_connection_close_sync(probe, NULL, NULL);
+}
+
+/* tipringd --p2p ADDRESS --state-dir STATE --device D..., once it listens */
+static Daemon *
+start_daemon(Test *t, const gchar *const *devices)
+{
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	Daemon *d;
+
+	g_ptr_array_add(args, "--p2p");
+	g_ptr_array_add(args, t->address);
+	g_ptr_array_add(args, "--state-dir");
+	g_ptr_array_add(args, t->state_dir);
+	for (guint i = 0; devices[i] != NULL; i++) {
+		g_ptr_array_add(args, "--device");
+		g_ptr_array_add(args, (gpointer)devices[i]);
+	}
+	g_ptr_array_add(args, NULL);
+	d = daemon_spawn(t, NULL, (const gchar *const *)args->pdata);
+	wait_listening(t->address, d);
+	return d;
+}
+
+static const gchar *const spa2102[] = {"SPA2102", NULL};
+static const gchar *const two_devices[] = {"SPA2102", "SPA942:desk", NULL};
+
+/* tipringctl */
+
+static void
+run_free(Run *r)
+{
+	g_free(r->out);
+	g_free(r->err);
+	g_free(r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Run, run_free)
+
+static Run *
+ctl_runv(const gchar *const *env, const gchar *const *args)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autoptr(GSubprocess) proc = NULL;
+	g_autoptr(GError) error = NULL;
+	Run *r = g_new0(Run, 1);
+
+	launcher_apply_env(launcher, env);
+	g_ptr_array_add(argv, (gpointer)g_getenv("TIPRINGCTL"));
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)args[i]);
+	g_ptr_array_add(argv, NULL);
+
+	proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
+	g_assert_no_error(error);
+	g_subprocess_communicate_utf8(proc, NULL, NULL, &r->out, &r->err, &error);
+	g_assert_no_error(error);
+	if (!g_subprocess_get_if_exited(proc))
+		g_printerr("tipringctl died of signal %d; it said:\n%s\n",
+			   g_subprocess_get_term_sig(proc), r->err);
+	g_assert_true(g_subprocess_get_if_exited(proc));
+	r->status = g_subprocess_get_exit_status(proc);
+	return r;
+}
+
+static Run *
+ctl_va(const gchar *const *env, const gchar *address, const gchar *first, va_list ap)
+{
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+
+	if (address != NULL) {
+		g_ptr_array_add(args, "--address");
+		g_ptr_array_add(args, (gpointer)address);
+	}
+	for (const gchar *arg = first; arg != NULL; arg = va_arg(ap, const gchar *))
+		g_ptr_array_add(args, (gpointer)arg);
+	g_ptr_array_add(args, NULL);
+	return ctl_runv(env, (const gchar *const *)args->pdata);
+}
+
+/* tipringctl --address ADDRESS ARGS... */
+static Run *ctl(Test *t, const gchar *first, ...) G_GNUC_NULL_TERMINATED;
+
+static Run *
+ctl(Test *t, const gchar *first, ...)
+{
+	va_list ap;
+	Run *r;
+
+	va_start(ap, first);
+	r = ctl_va(NULL, t->address, first, ap);
+	va_end(ap);
+	return r;
+}
+
+/* tipringctl ARGS... with ENV, no --address */
+static Run *ctl_env(const gchar *const *env, const gchar *first, ...) G_GNUC_NULL_TERMINATED;
+
+static Run *
+ctl_env(const gchar *const *env, const gchar *first, ...)
+{
+	va_list ap;
+	Run *r;
+
+	va_start(ap, first);
+	r = ctl_va(env, NULL, first, ap);
+	va_end(ap);
+	return r;
+}
+
+static void
+assert_run(Run *r, gint status)
+{
+	if (r->status != status)
+		g_printerr("tipringctl exited with %d, not %d; stdout:\n%s\nstderr:\n%s\n",
+			   r->status, status, r->out, r->err);
+	g_assert_cmpint(r->status, ==, status);
+}
+
+static void
+assert_contains(const gchar *haystack, const gchar *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		g_printerr("'%s' not in:\n%s\n", needle, haystack);
+	g_assert_nonnull(strstr(haystack, needle));
+}
+
+/* `get NAME` prints exactly NAME=EXPECTED */
+static void
+assert_get(Test *t, const gchar *device, const gchar *name, const gchar *expected)
+{
+	g_autofree gchar *line = g_strdup_printf("%s=%s\n", name, expected);
+	g_autoptr(Run) r = device != NULL ? ctl(t, "--device", device, "get", name, NULL)
+					  : ctl(t, "get", name, NULL);
+	assert_run(r, 0);
+	g_assert_cmpstr(r->out, ==, line);
+	g_assert_cmpstr(r->err, ==, "");
+}
+
+/* the refused set of the brief; the message after it depends on the locale */
+static Run *
+refused_set(Test *t, const gchar *const *env)
+{
+	return ctl_env(env, "--address", t->address, "set", "SIP_Transport_1_=FOO",
+		       "Proxy_1_=ok.example.com", NULL);
+}
+
+/* the tests */
+
+static void
+test_status(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) r = ctl(t, "status", NULL);
+	g_autoptr(Run) changed = NULL;
+	g_autoptr(Run) again = NULL;
+	g_autofree gchar *first_line = g_strdup_printf("on %s\n", t->address);
+
+	assert_run(r, 0);
+	assert_contains(r->out, "tipringd ");
+	assert_contains(r->out, first_line);
+	assert_contains(r->out, "Device 0: spa2102 (SPA2102), MAC ");
+	assert_contains(r->out, "  Line 1: enabled, transport UDP\n");
+	assert_contains(r->out, "  Line 2: enabled, transport UDP\n");
+	g_assert_null(strstr(r->out, "Line 3"));
+	g_assert_null(strstr(r->out, "disabled"));
+	g_assert_cmpstr(r->err, ==, "");
+
+	/* the lines follow the parameters */
+	changed = ctl(t, "set", "SIP_Transport_2_=TLS", "Line_Enable_1_=no", NULL);
+	assert_run(changed, 0);
+	again = ctl(t, "status", NULL);
+	assert_run(again, 0);
+	assert_contains(again->out, "  Line 1: disabled, transport UDP\n");
+	assert_contains(again->out, "  Line 2: enabled, transport TLS\n");
+	daemon_stop(d);
+}
+
+static void
+test_devices(Test *t)
+{
+	Daemon *d = start_daemon(t, two_devices);
+	g_autoptr(Run) r = ctl(t, "devices", NULL);
+	g_autoptr(GRegex) ata = g_regex_new(
+		"^0 +spa2102 +SPA2102 +[0-9a-f]{2}(:[0-9a-f]{2}){5} +TR[0-9A-F]+ +\\S+$", 0, 0,
+		NULL);
+	g_autoptr(GRegex) desk = g_regex_new(
+		"^1 +desk +SPA942 +[0-9a-f]{2}(:[0-9a-f]{2}){5} +TR[0-9A-F]+ +\\S+$", 0, 0, NULL);
+	g_auto(GStrv) lines = NULL;
+
+	assert_run(r, 0);
+	lines = g_strsplit(r->out, "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), ==, 4); /* three lines and the end */
+	g_assert_cmpstr(lines[0], ==,
+			"DEVICE NAME             MODEL    MAC                SERIAL  "
+			"       FIRMWARE");
+	g_assert_true(g_regex_match(ata, lines[1], 0, NULL));
+	g_assert_true(g_regex_match(desk, lines[2], 0, NULL));
+	g_assert_cmpstr(lines[3], ==, "");
+	daemon_stop(d);
+}
+
+static void
+test_get_all(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(GDBusConnection) connection = connect_p2p(t->address, d);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusObjectManager) objects = tr_dbus_object_manager_client_new_sync(
+		connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, NULL, ROOT_PATH, NULL, &error);
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(TrDbusDevice) device = NULL;
+	g_autoptr(Run) r = ctl(t, "get", NULL);
+	g_autoptr(GRegex) line_re = g_regex_new("^[A-Za-z0-9_-]+=[^\n]*$", 0, 0, NULL);
+	g_auto(GStrv) lines = NULL;
+	guint n;
+
+	g_assert_no_error(error);
+	object = g_dbus_object_manager_get_object(objects, DEVICE0_PATH);
+	g_assert_nonnull(object);
+	device = tr_dbus_object_get_device(TR_DBUS_OBJECT(object));
+
+	assert_run(r, 0);
+	g_assert_true(g_str_has_suffix(r->out, "\n"));
+	lines = g_strsplit(r->out, "\n", -1);
+	n = g_strv_length(lines) - 1;
+	g_assert_cmpuint(n, ==, tr_dbus_device_get_parameter_count(device));
+	for (guint i = 0; i < n; i++)
+		g_assert_true(g_regex_match(line_re, lines[i], 0, NULL));
+	assert_contains(r->out, "\nSIP_Transport_1_=UDP\n");
+	assert_contains(r->out, "\nPassword_1_=\n");
+
+	g_clear_object(&device);
+	g_clear_object(&object);
+	g_clear_object(&objects);
+	g_dbus_connection_close_sync(connection, NULL, NULL);
+	daemon_stop(d);
+}
+
+static void
+test_get_names(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) r = ctl(t, "get", "SIP_Transport[1]", "Proxy_1_", NULL);
+	g_autoptr(Run) reversed = ctl(t, "get", "Proxy_1_", "SIP_Transport[1]", NULL);
+	g_autoptr(Run) unknown = ctl(t, "get", "SIP_Transport_1_", "No_Such_Thing", NULL);
+
+	assert_run(r, 0);
+	g_assert_cmpstr(r->out, ==, "SIP_Transport_1_=UDP\nProxy_1_=\n");
+	assert_run(reversed, 0);
+	g_assert_cmpstr(reversed->out, ==, "Proxy_1_=\nSIP_Transport_1_=UDP\n");
+	assert_run(unknown, 1);
+	g_assert_cmpstr(unknown->out, ==, "");
+	assert_contains(unknown->err, "No_Such_Thing");
+	daemon_stop(d);
+}
+
+static void
+test_set(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) r = ctl(t, "set", "SIP_Transport[1]=TLS", "Register_Expires_1_=600", NULL);
+	g_autoptr(Run) get = NULL;
+
+	assert_run(r, 0);
+	g_assert_cmpstr(r->out, ==, "");
+	g_assert_cmpstr(r->err, ==, "");
+	get = ctl(t, "get", "SIP_Transport_1_", "Register_Expires[1]", NULL);
+	assert_run(get, 0);
+	g_assert_cmpstr(get->out, ==, "SIP_Transport_1_=TLS\nRegister_Expires_1_=600\n");
+	/* a value may hold '=' and spaces */
+	g_clear_pointer(&r, run_free);
+	r = ctl(t, "set", "Display_Name_1_=a=b c", NULL);
+	assert_run(r, 0);
+	assert_get(t, NULL, "Display_Name_1_", "a=b c");
+	daemon_stop(d);
+}
+
+static void
+test_set_refused(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) r = refused_set(t, NULL);
+
+	assert_run(r, 1);
+	g_assert_cmpstr(r->out, ==, "");
+	assert_contains(r->err, "SIP_Transport_1_");
+	assert_contains(r->err, "'FOO'");
+	assert_contains(r->err, "UDP, TCP, TLS");
+	assert_contains(r->err, "tipringctl: nothing was changed\n");
+	g_assert_null(strstr(r->err, "Proxy_1_"));
+	assert_get(t, NULL, "Proxy_1_", "");
+	assert_get(t, NULL, "SIP_Transport_1_", "UDP");
+	daemon_stop(d);
+}
+
+static void
+test_usage(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) no_equals = ctl(t, "set", "SIP_Transport_1_=TLS", "foo", NULL);
+	g_autoptr(Run) no_name = ctl(t, "set", "=TLS", NULL);
+	g_autoptr(Run) no_args = ctl(t, "set", NULL);
+	g_autoptr(Run) unknown = ctl(t, "frobnicate", NULL);
+	g_autoptr(Run) nothing = ctl_env(NULL, "--address", t->address, NULL);
+	g_autoptr(Run) bad_option = ctl(t, "--frobnicate", "status", NULL);
+
+	assert_run(no_equals, 2);
+	assert_contains(no_equals->err, "'foo'");
+	assert_contains(no_equals->err, "NAME=VALUE");
+	assert_run(no_name, 2);
+	assert_run(no_args, 2);
+	assert_run(unknown, 2);
+	assert_contains(unknown->err, "'frobnicate'");
+	assert_run(nothing, 2);
+	assert_contains(nothing->err, "status");
+	assert_run(bad_option, 2);
+	assert_contains(bad_option->err, "--frobnicate");
+
+	/* the valid half of the refused set was not applied */
+	assert_get(t, NULL, "SIP_Transport_1_", "UDP");
+	daemon_stop(d);
+}
+
+static void
+test_passwords(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) set = ctl(t, "set", "Password_1_=" SECRET, NULL);
+	g_autoptr(Run) all = NULL;
+
+	assert_run(set, 0);
+	assert_get(t, NULL, "Password_1_", "********");
+	assert_get(t, NULL, "Password_2_", "");
+	all = ctl(t, "get", NULL);
+	assert_run(all, 0);
+	assert_contains(all->out, "\nPassword_1_=********\n");
+	g_assert_null(strstr(all->out, SECRET));
+	daemon_stop(d);
+	g_assert_null(strstr(d->out, SECRET));
+	g_assert_null(strstr(d->err, SECRET));
+}
+
+static void
+test_several_devices(Test *t)
+{
+	Daemon *d = start_daemon(t, two_devices);
+	g_autoptr(Run) ambiguous = ctl(t, "get", "SIP_Transport_1_", NULL);
+	g_autoptr(Run) set_ambiguous = ctl(t, "set", "SIP_Transport_1_=TCP", NULL);
+	g_autoptr(Run) missing = ctl(t, "--device", "nosuch", "get", "SIP_Transport_1_", NULL);
+	g_autoptr(Run) set = ctl(t, "--device", "desk", "set", "SIP_Transport_4_=TCP", NULL);
+	g_autoptr(Run) status = ctl(t, "status", NULL);
+
+	assert_run(ambiguous, 1);
+	g_assert_cmpstr(ambiguous->out, ==, "");
+	assert_contains(ambiguous->err, "--device");
+	assert_run(set_ambiguous, 1);
+	assert_contains(set_ambiguous->err, "--device");
+	assert_run(missing, 1);
+	assert_contains(missing->err, "'nosuch'");
+
+	assert_run(set, 0);
+	assert_get(t, "1", "SIP_Transport_4_", "TCP");
+	assert_get(t, "desk", "SIP_Transport_4_", "TCP");
+	assert_get(t, "0", "SIP_Transport_1_", "UDP");
+	assert_get(t, "spa2102", "SIP_Transport_2_", "UDP");
+
+	assert_run(status, 0);
+	assert_contains(status->out, "Device 1: desk (SPA942)");
+	assert_contains(status->out, "  Ext 4: enabled, transport TCP\n");
+	daemon_stop(d);
+}
+
+static void
+test_factory_reset(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) set = ctl(t, "set", "SIP_Transport_1_=TLS", "Password_1_=" SECRET, NULL);
+	g_autoptr(Run) reset = NULL;
+
+	assert_run(set, 0);
+	reset = ctl(t, "factory-reset", NULL);
+	assert_run(reset, 0);
+	assert_get(t, NULL, "SIP_Transport_1_", "UDP");
+	assert_get(t, NULL, "Password_1_", "");
+	daemon_stop(d);
+}
+
+static void
+test_not_running(Test *t)
+{
+	g_autofree gchar *absent = g_build_filename(t->dir, "absent", NULL);
+	g_autofree gchar *address = g_strdup_printf("unix:path=%s", absent);
+	g_autoptr(Run) r = ctl_env(NULL, "--address", address, "status", NULL);
+	g_autoptr(Run) get = ctl_env(NULL, "--address", address, "get", NULL);
+	g_autoptr(Run) after = NULL;
+	Daemon *d;
+
+	assert_run(r, 1);
+	g_assert_cmpstr(r->out, ==, "");
+	assert_contains(r->err, "cannot reach tipringd on ");
+	assert_contains(r->err, absent);
+	assert_run(get, 1);
+	assert_contains(get->err, "cannot reach tipringd");
+
+	/* and once a daemon that ran has stopped */
+	d = start_daemon(t, spa2102);
+	daemon_stop(d);
+	after = ctl(t, "status", NULL);
+	assert_run(after, 1);
+	assert_contains(after->err, "cannot reach tipringd");
+}
+
+/* without bus options both find the same socket under $XDG_RUNTIME_DIR */
+static void
+test_default_address(Test *t)
+{
+	g_autofree gchar *runtime = g_build_filename(t->dir, "run", NULL);
+	g_autofree gchar *runtime_env = g_strconcat("XDG_RUNTIME_DIR=", runtime, NULL);
+	g_autofree gchar *socket = g_build_filename(runtime, "tipring", "tipringd.socket", NULL);
+	g_autofree gchar *address = g_strdup_printf("unix:path=%s", socket);
+	const gchar *const env[] = {runtime_env, "DBUS_SESSION_BUS_ADDRESS", NULL};
+	const gchar *const args[] = {"--state-dir", t->state_dir, "--device", "SPA2102", NULL};
+	g_autoptr(Run) r = NULL;
+	g_autoptr(Run) after = NULL;
+	Daemon *d;
+
+	g_assert_cmpint(g_mkdir(runtime, 0700), ==, 0);
+	d = daemon_spawn(t, env, args);
+	wait_listening(address, d);
+
+	r = ctl_env(env, "status", NULL);
+	assert_run(r, 0);
+	assert_contains(r->out, "Device 0: spa2102 (SPA2102)");
+	assert_contains(r->out, socket);
+	daemon_stop(d);
+	g_assert_false(g_file_test(socket, G_FILE_TEST_EXISTS));
+
+	after = ctl_env(env, "status", NULL);
+	assert_run(after, 1);
+	assert_contains(after->err, "cannot reach tipringd");
+}
+
+/* the mechanism, with a catalogue of our own: TIPRING_LOCALEDIR, LC_ALL=C.UTF-8, LANGUAGE */
+static void
+test_translation_mechanism(Test *t)
+{
+	g_autofree gchar *localedir = g_build_filename(t->dir, "locale", NULL);
+	g_autofree gchar *modir = g_build_filename(localedir, "de", "LC_MESSAGES", NULL);
+	g_autofree gchar *po = g_build_filename(t->dir, "de.po", NULL);
+	g_autofree gchar *mo = g_build_filename(modir, "tipring.mo", NULL);
+	g_autofree gchar *localedir_env = g_strconcat("TIPRING_LOCALEDIR=", localedir, NULL);
+	const gchar *const german[] = {"LC_ALL=C.UTF-8", "LANGUAGE=de", localedir_env, NULL};
+	const gchar *const english[] = {"LC_ALL=C.UTF-8", localedir_env, NULL};
+	const gchar *const msgfmt[] = {"msgfmt", "-o", mo, po, NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSubprocess) compile = NULL;
+	g_autoptr(Run) de = NULL;
+	g_autoptr(Run) en = NULL;
+	Daemon *d;
+
+	g_assert_cmpint(g_mkdir_with_parents(modir, 0700), ==, 0);
+	g_assert_true(g_file_set_contents(po,
+					  "msgid \"\"\n"
+					  "msgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+					  "\n" NOTHING_PO,
+					  -1, &error));
+	g_assert_no_error(error);
+	compile = g_subprocess_newv(msgfmt, G_SUBPROCESS_FLAGS_NONE, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_subprocess_wait_check(compile, NULL, &error));
+	g_assert_no_error(error);
+
+	d = start_daemon(t, spa2102);
+	de = refused_set(t, german);
+	assert_run(de, 1);
+	assert_contains(de->err, NOTHING_DE);
+	en = refused_set(t, english);
+	assert_run(en, 1);
+	assert_contains(en->err, "tipringctl: nothing was changed\n");
+	daemon_stop(d);
+}
+
+/* the project's German catalogue, as built */
+static void
+test_translation_german(Test *t)
+{
+	g_autofree gchar *localedir_env =
+		g_strconcat("TIPRING_LOCALEDIR=", g_getenv("TIPRING_LOCALEDIR"), NULL);
+	const gchar *const german[] = {"LC_ALL=C.UTF-8", "LANGUAGE=de", localedir_env, NULL};
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(Run) r = refused_set(t, german);
+
+	assert_run(r, 1);
+	assert_contains(r->err, NOTHING_DE);
+	daemon_stop(d);
+}
+
+/* the harness */
+
+static const gchar *
+skip_without_msgfmt(void)
+{
+	g_autofree gchar *msgfmt = g_find_program_in_path("msgfmt");
+	return msgfmt == NULL ? "msgfmt is not installed" : NULL;
+}
+
+static const gchar *
+skip_without_catalogue(void)
+{
+	const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
+	g_autofree gchar *mo = NULL;
+
+	if (localedir == NULL)
+		return "TIPRING_LOCALEDIR is not set";
+	mo = g_build_filename(localedir, "de", "LC_MESSAGES", "tipring.mo", NULL);
+	return g_file_test(mo, G_FILE_TEST_IS_REGULAR) ? NULL : "no German catalogue was built";
+}
+
+static void
+remove_tree(const gchar *path)
+{
+	if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+		g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+		const gchar *name;
+		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+			g_autofree gchar *child = g_build_filename(path, name, NULL);
+			remove_tree(child);
+		}
+	}
+	g_remove(path);
+}
+
+typedef struct {
+	const gchar *path;
+	void (*body)(Test *t);
+	const gchar *(*skip)(void);
+} TestCase;
+
+static void
+run_body(const TestCase *tc)
+{
+	g_autofree gchar *socket = NULL;
+	g_autofree gchar *escaped = NULL;
+	Test t = {0};
+
+	test_pid = getpid();
+	t.dir = g_strdup(g_getenv("TIPRING_TEST_DIR"));
+	g_assert_nonnull(t.dir);
+	t.state_dir = g_build_filename(t.dir, "state", NULL);
+	socket = g_build_filename(t.dir, "sock", NULL);
+	escaped = g_dbus_address_escape_value(socket);
+	t.address = g_strdup_printf("unix:path=%s", escaped);
+	t.daemons = g_ptr_array_new_with_free_func((GDestroyNotify)daemon_free);
+
+	tc->body(&t);
+
+	g_ptr_array_unref(t.daemons);
+	g_free(t.dir);
+	g_free(t.state_dir);
+	g_free(t.address);
+}
+
+/* the body runs in a subprocess; this one cleans up after it whatever happened */
+static void
+run_isolated(gconstpointer data)
+{
+	const TestCase *tc = data;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = NULL;
+	const gchar *why = NULL;
+
+	if (g_test_subprocess()) {
+		run_body(tc);
+		return;
+	}
+	if (tc->skip != NULL && (why = tc->skip()) != NULL) {
+		g_test_skip(why);
+		return;
+	}
+	dir = g_dir_make_tmp("tipring-test-ctl-XXXXXX", &error);
+	g_assert_no_error(error);
+	g_setenv("TIPRING_TEST_DIR", dir, TRUE);
+
+	g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+
+	remove_tree(dir);
+	g_unsetenv("TIPRING_TEST_DIR");
+	g_test_trap_assert_passed();
+}
+
+static const TestCase tests[] = {
+	{"/tipringctl/status", test_status, NULL},
+	{"/tipringctl/devices", test_devices, NULL},
+	{"/tipringctl/get/all", test_get_all, NULL},
+	{"/tipringctl/get/names", test_get_names, NULL},
+	{"/tipringctl/set/ok", test_set, NULL},
+	{"/tipringctl/set/refused", test_set_refused, NULL},
+	{"/tipringctl/usage", test_usage, NULL},
+	{"/tipringctl/passwords", test_passwords, NULL},
+	{"/tipringctl/several-devices", test_several_devices, NULL},
+	{"/tipringctl/factory-reset", test_factory_reset, NULL},
+	{"/tipringctl/not-running", test_not_running, NULL},
+	{"/tipringctl/default-address", test_default_address, NULL},
+	{"/tipringctl/translation/mechanism", test_translation_mechanism, skip_without_msgfmt},
+	{"/tipringctl/translation/german", test_translation_german, skip_without_catalogue},
+};
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+
+	if (g_getenv("TIPRINGD") == NULL || g_getenv("TIPRINGCTL") == NULL) {
+		g_printerr("TIPRINGD and TIPRINGCTL must name the programs to test\n");
+		return 1;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(tests); i++)
+		g_test_add_data_func(tests[i].path, &tests[i], run_isolated);
+	return g_test_run();
+}
