@@ -130,11 +130,16 @@ ctl_pick_device(Ctl *ctl, GError **error)
 	}
 	if (ctl->device_arg == NULL) {
 		if (n > 1) {
-			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
-				    /* TRANSLATORS: %u is the number of devices */
-				    _("tipringd hosts %u devices: choose one with --device N or "
-				      "--device NAME (see 'tipringctl devices')"),
-				    n);
+			g_set_error(
+				error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+				/* TRANSLATORS: %u is the number of devices, always 2 or more */
+				g_dngettext(GETTEXT_PACKAGE,
+					    "tipringd hosts %u device: choose one with --device N "
+					    "or --device NAME (see 'tipringctl devices')",
+					    "tipringd hosts %u devices: choose one with --device N "
+					    "or --device NAME (see 'tipringctl devices')",
+					    n),
+				n);
 			return NULL;
 		}
 		return device_at(ctl, paths[0]);
@@ -326,12 +331,12 @@ cmd_plugins(Ctl *ctl, gchar **args)
 	const gchar *name, *kind, *state, *why;
 
 	/* TRANSLATORS: column headings of 'tipringctl plugins' */
-	g_print("%-24s %-10s %-9s %s\n", _("PLUGIN"), _("KIND"), _("STATE"), _("ERROR"));
+	g_print("%-32s %-10s %-9s %s\n", _("PLUGIN"), _("KIND"), _("STATE"), _("ERROR"));
 	if (plugins == NULL)
 		return EXIT_SUCCESS;
 	g_variant_iter_init(&iter, plugins);
 	while (g_variant_iter_next(&iter, "(&s&s&s&s)", &name, &kind, &state, &why))
-		g_print("%-24s %-10s %-9s %s\n", name, kind, state, why);
+		g_print("%-32s %-10s %-9s %s\n", name, kind, state, why);
 	return EXIT_SUCCESS;
 }
 
@@ -399,8 +404,6 @@ main(int argc, char **argv)
 	description = commands_description();
 	g_option_context_set_description(context, description);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	/* NAME=VALUE may start with '-' in a value; stop at the command */
-	g_option_context_set_strict_posix(context, FALSE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("tipringctl: %s\n", error->message);
 		return EXIT_USAGE;
@@ -423,8 +426,9 @@ main(int argc, char **argv)
 		g_printerr(_("tipringctl: unknown command '%s' (see --help)\n"), argv[1]);
 		return EXIT_USAGE;
 	}
-	if (use_session && use_system) {
-		g_printerr(_("tipringctl: choose one of --session and --system\n"));
+	if ((use_session ? 1 : 0) + (use_system ? 1 : 0) + (address != NULL ? 1 : 0) > 1) {
+		/* TRANSLATORS: the bus options exclude each other */
+		g_printerr(_("tipringctl: choose one of --session, --system and --address\n"));
 		return EXIT_USAGE;
 	}
 	bus = use_session ? TR_BUS_SESSION : use_system ? TR_BUS_SYSTEM : TR_BUS_AUTO;

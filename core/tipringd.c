@@ -41,9 +41,16 @@ lost_cb(TrDbusServer *server, const gchar *why, Daemon *daemon)
 static void
 ready_cb(TrDbusServer *server, TrEngine *engine)
 {
-	/* TRANSLATORS: printed once the daemon serves D-Bus; %u devices, %s the bus */
-	g_printerr(_("tipringd %s: %u device(s), D-Bus on %s\n"), PACKAGE_VERSION,
-		   tr_engine_get_devices(engine)->len, tr_dbus_server_get_address(server));
+	const gchar *address = tr_dbus_server_get_address(server);
+	guint n = tr_engine_get_devices(engine)->len;
+	const gchar *where = g_strcmp0(address, "session") == 0	 ? _("the session bus")
+			     : g_strcmp0(address, "system") == 0 ? _("the system bus")
+								 : address;
+
+	/* TRANSLATORS: printed once the daemon serves D-Bus; %u devices, %s where */
+	g_printerr(g_dngettext(GETTEXT_PACKAGE, "tipringd %s: %u device, D-Bus on %s\n",
+			       "tipringd %s: %u devices, D-Bus on %s\n", n),
+		   PACKAGE_VERSION, n, where);
 }
 
 /* MODEL or MODEL:NAME */

@@ -99,6 +99,7 @@ handle_get_parameters(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
 					      masked(param, tr_store_get(store, param->name)));
 		}
 	} else {
+		g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 		for (guint i = 0; names[i] != NULL; i++) {
 			TrParam *param = tr_schema_lookup(schema, names[i]);
 			if (param == NULL) {
@@ -113,6 +114,9 @@ handle_get_parameters(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
 					tr_device_get_model(device)->name);
 				return G_DBUS_METHOD_INVOCATION_HANDLED;
 			}
+			/* a{ss} is a dictionary: each name once */
+			if (!g_hash_table_add(seen, param->name))
+				continue;
 			g_variant_builder_add(&builder, "{ss}", param->name,
 					      masked(param, tr_store_get(store, param->name)));
 		}

@@ -27,8 +27,10 @@ typedef enum {
  * @tags: (array zero-terminated=1): schema tags; a parameter marked
  *   `only="router"` exists only on models with the tag "router". Front-ends
  *   match their needs against them too.
- * @web_tabs: (array zero-terminated=1): the web admin's tabs in order;
- *   "Line" and "User" stand for "Line 1".."Line N" / "User 1".."User N"
+ * @web_tabs: (array zero-terminated=1): the web admin's tabs in order, by
+ *   the schema's tab ids; "Line" stands for "Line 1".."Line N" (ATAs) or
+ *   "Ext 1".."Ext N" (phones), and "User" for "User 1".."User N" on the
+ *   ATAs and the single "User" tab on the phones
  *
  * What a device backend declares about a model it serves; the core has no
  * table of its own.

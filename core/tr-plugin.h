@@ -24,7 +24,7 @@ typedef struct _TrEngine TrEngine;
  * TrPluginDescriptor:
  * @abi_version: %TR_PLUGIN_ABI_VERSION as the plugin was built
  * @name: the plugin's name, e.g. "transport-udp"
- * @description: one line for logs and `tipringctl status`
+ * @description: one line saying what the plugin is, for its README and logs
  * @get_type: returns the plugin's #GType, a subclass of one of the four kinds
  *
  * What the entry point returns. @abi_version comes first and never moves,

@@ -21,7 +21,7 @@ G_DEFINE_TYPE(TrDeviceSpa3102, tr_device_spa3102, TR_TYPE_DEVICE_BACKEND)
 
 static const gchar *const spa3102_tags[] = {"ata", "router", "fxo", NULL};
 static const gchar *const spa3102_tabs[] = {
-	"Info", "System", "SIP", "Provisioning", "Regional", "Line", "PSTN Line", "User", NULL};
+	"Info", "System", "SIP", "Provisioning", "Regional", "Line", "PSTN", "User", NULL};
 
 static const TrModel spa3102 = {
 	.name = "SPA3102",
