@@ -14,6 +14,7 @@
 #include "tr-error.h"
 #include "tr-i18n.h"
 #include "tr-param.h"
+#include "tr-profile.h"
 
 #define EXIT_USAGE 2
 
@@ -23,6 +24,8 @@ typedef struct {
 	GDBusObjectManager *objects;
 	TrDbusManager *manager;
 	gchar *device_arg;
+	gchar *format;
+	gchar *level;
 } Ctl;
 
 static void
@@ -33,6 +36,8 @@ ctl_clear(Ctl *ctl)
 	g_clear_object(&ctl->connection);
 	g_free(ctl->where);
 	g_free(ctl->device_arg);
+	g_free(ctl->format);
+	g_free(ctl->level);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Ctl, ctl_clear)
 
@@ -340,6 +345,133 @@ cmd_plugins(Ctl *ctl, gchar **args)
 	return EXIT_SUCCESS;
 }
 
+/* a text profile's imports are read here, where the files are, and sent along */
+static GBytes *
+gather_import(const gchar *name, const gchar *from_file, gchar **resolved, gpointer user_data,
+	      GError **error)
+{
+	GHashTable *imports = user_data;
+	g_autofree gchar *path = tr_profile_resolve_import(name, from_file);
+	gchar *contents = NULL;
+	gsize len = 0;
+	GBytes *bytes;
+
+	if (!g_file_get_contents(path, &contents, &len, error))
+		return NULL;
+	bytes = g_bytes_new_take(contents, len);
+	g_hash_table_insert(imports, g_strdup(path), g_bytes_ref(bytes));
+	if (resolved != NULL)
+		*resolved = g_steal_pointer(&path);
+	return bytes;
+}
+
+static int
+cmd_profile_import(Ctl *ctl, const gchar *filename)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = NULL;
+	g_autoptr(GHashTable) imports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							      (GDestroyNotify)g_bytes_unref);
+	g_autoptr(TrProfile) profile = NULL;
+	g_auto(GStrv) warnings = NULL;
+	g_autofree gchar *contents = NULL;
+	gsize len = 0;
+	GVariantBuilder files;
+	GHashTableIter iter;
+	gpointer key, value;
+
+	if (!g_file_get_contents(filename, &contents, &len, &error)) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	/* parsing here finds the imported files; the daemon parses again */
+	profile = tr_profile_parse((const guint8 *)contents, len, filename, gather_import, imports,
+				   &error);
+	if (profile == NULL) {
+		print_error(filename, error);
+		g_printerr(_("tipringctl: nothing was changed\n"));
+		return EXIT_FAILURE;
+	}
+	device = ctl_pick_device(ctl, &error);
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	g_variant_builder_init(&files, G_VARIANT_TYPE("a{say}"));
+	g_hash_table_iter_init(&iter, imports);
+	while (g_hash_table_iter_next(&iter, &key, &value)) {
+		g_variant_builder_add(
+			&files, "{s@ay}", (const gchar *)key,
+			g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING, value, TRUE));
+	}
+	if (!tr_dbus_device_call_import_profile_sync(
+		    device,
+		    g_variant_new_from_data(G_VARIANT_TYPE_BYTESTRING, contents, len, TRUE, NULL,
+					    NULL),
+		    filename, g_variant_builder_end(&files), &warnings, NULL, &error)) {
+		print_error(NULL, error);
+		g_printerr(_("tipringctl: nothing was changed\n"));
+		return EXIT_FAILURE;
+	}
+	for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+		/* TRANSLATORS: a profile entry that was skipped, e.g. an unknown parameter */
+		g_printerr(_("tipringctl: warning: %s\n"), warnings[i]);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_profile_export(Ctl *ctl)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = ctl_pick_device(ctl, &error);
+	g_autofree gchar *text = NULL;
+
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (!tr_dbus_device_call_export_profile_sync(
+		    device, ctl->format != NULL ? ctl->format : "xml",
+		    ctl->level != NULL ? ctl->level : "admin", &text, NULL, &error)) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	g_print("%s", text);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_profile(Ctl *ctl, gchar **args)
+{
+	if (args != NULL && g_strcmp0(args[0], "import") == 0 && args[1] != NULL && args[2] == NULL)
+		return cmd_profile_import(ctl, args[1]);
+	if (args != NULL && g_strcmp0(args[0], "export") == 0 && args[1] == NULL)
+		return cmd_profile_export(ctl);
+	g_printerr(_("tipringctl: use 'profile import FILE' or 'profile export [--format xml|text] "
+		     "[--level admin|user]'\n"));
+	return EXIT_USAGE;
+}
+
+static int
+cmd_resync(Ctl *ctl, gchar **args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = ctl_pick_device(ctl, &error);
+
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	/* a resync may wait on slow servers: longer than D-Bus's default 25 s */
+	g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(device), 300 * 1000);
+	if (!tr_dbus_device_call_resync_sync(device, NULL, &error)) {
+		/* TRANSLATORS: the remote provisioning failed; the reason follows */
+		print_error(_("resync failed"), error);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 typedef struct {
 	const gchar *name;
 	const gchar *args;
@@ -355,6 +487,12 @@ static const Command commands[] = {
 	{"factory-reset", "", N_("Restore every parameter of the device to its default"),
 	 cmd_factory_reset},
 	{"plugins", "", N_("List the plugins and their state"), cmd_plugins},
+	{"profile", N_("import FILE"),
+	 N_("Apply an SPA profile (XML flat profile or text), all or nothing"), cmd_profile},
+	{"profile", N_("export"),
+	 N_("Print the configuration as a profile (--format xml|text, --level admin|user)"),
+	 cmd_profile},
+	{"resync", "", N_("Fetch and apply the profiles of Profile_Rule now"), cmd_resync},
 };
 
 static gchar *
@@ -393,6 +531,11 @@ main(int argc, char **argv)
 		 N_("Reach tipringd at a peer-to-peer D-Bus ADDRESS"), N_("ADDRESS")},
 		{"session", 0, 0, G_OPTION_ARG_NONE, &use_session, N_("Use the session bus"), NULL},
 		{"system", 0, 0, G_OPTION_ARG_NONE, &use_system, N_("Use the system bus"), NULL},
+		{"format", 0, 0, G_OPTION_ARG_STRING, &ctl.format,
+		 N_("Profile format for 'profile export': xml (default) or text"), N_("FORMAT")},
+		{"level", 0, 0, G_OPTION_ARG_STRING, &ctl.level,
+		 N_("Profile level for 'profile export': admin (default, with passwords) or user"),
+		 N_("LEVEL")},
 		{"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
 		{NULL}};
 
@@ -417,7 +560,7 @@ main(int argc, char **argv)
 		g_printerr("%s", help);
 		return EXIT_USAGE;
 	}
-	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+	for (guint i = 0; i < G_N_ELEMENTS(commands) && command == NULL; i++) {
 		if (g_strcmp0(argv[1], commands[i].name) == 0)
 			command = &commands[i];
 	}

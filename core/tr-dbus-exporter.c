@@ -7,12 +7,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "tr-bus.h"
 #include "tr-dbus-exporter.h"
 #include "tr-dbus-generated.h"
 #include "tr-error.h"
 #include "tr-i18n.h"
+#include "tr-profile.h"
 
 /*
  * The engine as seen from one D-Bus connection: the Manager object, an
@@ -167,6 +169,147 @@ handle_factory_reset(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation, 
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+handle_import_profile(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation, GVariant *profile,
+		      const gchar *filename, GVariant *imports, TrDevice *device)
+{
+	g_autoptr(GHashTable) files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							    (GDestroyNotify)g_bytes_unref);
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) warnings = NULL;
+	GVariantIter iter;
+	const gchar *name;
+	GVariant *contents;
+	gsize len = 0;
+	const guint8 *data = g_variant_get_fixed_array(profile, &len, sizeof(guint8));
+
+	g_variant_iter_init(&iter, imports);
+	while (g_variant_iter_next(&iter, "{&s@ay}", &name, &contents)) {
+		g_hash_table_insert(files, g_strdup(name), g_variant_get_data_as_bytes(contents));
+		g_variant_unref(contents);
+	}
+	if (!tr_profile_import(tr_device_get_store(device), data, len,
+			       filename[0] != '\0' ? filename : NULL, files, &warnings, &error)) {
+		g_info("device %u: a profile was refused: %s", tr_device_get_index(device),
+		       error->message);
+		g_dbus_method_invocation_return_gerror(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	tr_dbus_device_complete_import_profile(skeleton, invocation,
+					       (const gchar *const *)warnings);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+typedef struct {
+	TrDbusDevice *skeleton;
+	GDBusMethodInvocation *invocation;
+	TrDevice *device;
+	TrProfileFormat format;
+} ExportRequest;
+
+static void
+export_request_free(ExportRequest *request)
+{
+	g_object_unref(request->skeleton);
+	g_object_unref(request->invocation);
+	g_object_unref(request->device);
+	g_free(request);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ExportRequest, export_request_free)
+
+static void
+export_complete(ExportRequest *request, TrProfileLevel level)
+{
+	const TrModel *model = tr_device_get_model(request->device);
+	g_autofree gchar *comment =
+		g_strdup_printf("tipring %s: %s '%s', %s profile", PACKAGE_VERSION, model->name,
+				tr_device_get_name(request->device),
+				level == TR_PROFILE_LEVEL_ADMIN ? "admin" : "user");
+	g_autofree gchar *text = tr_profile_export(tr_device_get_store(request->device),
+						   request->format, level, comment);
+	tr_dbus_device_complete_export_profile(request->skeleton, request->invocation, text);
+}
+
+/* the admin level carries passwords: root or the daemon's own user only */
+static void
+export_admin_uid_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(ExportRequest) request = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+	guint32 uid = G_MAXUINT32;
+
+	if (reply != NULL)
+		g_variant_get(reply, "(u)", &uid);
+	if (uid != 0 && uid != getuid()) {
+		g_info("device %u: admin profile export refused to uid %d",
+		       tr_device_get_index(request->device), reply != NULL ? (gint)uid : -1);
+		g_dbus_method_invocation_return_error(request->invocation, TR_ERROR,
+						      TR_ERROR_ACCESS_DENIED,
+						      /* TRANSLATORS: who may read passwords */
+						      _("Only root or the daemon's user may export "
+							"the admin profile, which holds "
+							"the passwords"));
+		return;
+	}
+	export_complete(request, TR_PROFILE_LEVEL_ADMIN);
+}
+
+static gboolean
+handle_export_profile(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
+		      const gchar *format, const gchar *level, TrDevice *device)
+{
+	g_autoptr(ExportRequest) request = g_new0(ExportRequest, 1);
+	GDBusConnection *connection = g_dbus_method_invocation_get_connection(invocation);
+	TrProfileLevel profile_level;
+
+	request->skeleton = g_object_ref(skeleton);
+	request->invocation = g_object_ref(invocation);
+	request->device = g_object_ref(device);
+	if (!tr_profile_format_from_string(format, &request->format)) {
+		g_dbus_method_invocation_return_error(
+			invocation, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+			/* TRANSLATORS: %s is what the caller asked for */
+			_("Unknown profile format '%s': expected xml or text"), format);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (!tr_profile_level_from_string(level, &profile_level)) {
+		g_dbus_method_invocation_return_error(
+			invocation, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+			/* TRANSLATORS: %s is what the caller asked for */
+			_("Unknown profile level '%s': expected admin or user"), level);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (profile_level == TR_PROFILE_LEVEL_USER) {
+		export_complete(request, TR_PROFILE_LEVEL_USER);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	if (g_dbus_method_invocation_get_sender(invocation) == NULL) {
+		/* a peer: the server already required the same user; check anyway */
+		GCredentials *credentials = g_dbus_connection_get_peer_credentials(connection);
+		uid_t uid = credentials != NULL ? g_credentials_get_unix_user(credentials, NULL)
+						: (uid_t)-1;
+		if (uid != 0 && uid != getuid()) {
+			g_dbus_method_invocation_return_error(
+				invocation, TR_ERROR, TR_ERROR_ACCESS_DENIED,
+				_("Only root or the daemon's user may export the admin profile, "
+				  "which "
+				  "holds the passwords"));
+			return G_DBUS_METHOD_INVOCATION_HANDLED;
+		}
+		export_complete(request, TR_PROFILE_LEVEL_ADMIN);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	g_dbus_connection_call(
+		connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+		"GetConnectionUnixUser",
+		g_variant_new("(s)", g_dbus_method_invocation_get_sender(invocation)),
+		G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, export_admin_uid_cb,
+		g_steal_pointer(&request));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 store_changed_cb(TrStore *store, const gchar *const *names, TrDbusDevice *skeleton)
 {
@@ -230,6 +373,10 @@ export_device(TrDbusExporter *self, TrDevice *device)
 				G_CALLBACK(handle_set_parameters), device, 0);
 	g_signal_connect_object(skeleton, "handle-factory-reset", G_CALLBACK(handle_factory_reset),
 				device, 0);
+	g_signal_connect_object(skeleton, "handle-import-profile",
+				G_CALLBACK(handle_import_profile), device, 0);
+	g_signal_connect_object(skeleton, "handle-export-profile",
+				G_CALLBACK(handle_export_profile), device, 0);
 	g_signal_connect_object(tr_device_get_store(device), "changed",
 				G_CALLBACK(store_changed_cb), skeleton, 0);
 

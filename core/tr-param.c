@@ -460,11 +460,9 @@ tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, G
 	g_return_val_if_fail(param != NULL, FALSE);
 	g_return_val_if_fail(value != NULL, FALSE);
 
-	/* passwords keep their spaces; everything else is trimmed as profiles are */
-	if (param->type == TR_PARAM_TYPE_PASSWORD)
-		trimmed = g_strdup(value);
-	else
-		trimmed = g_strstrip(g_strdup(value));
+	/* every value is trimmed, as SPA profiles trim them: a value that profiles
+	 * could not carry would not survive an export and import */
+	trimmed = g_strstrip(g_strdup(value));
 
 	if (!text_is_printable(trimmed) || strlen(trimmed) > param->max_length) {
 		ok = FALSE;

@@ -722,12 +722,12 @@ test_store_persistence(Fixture *f, gconstpointer user_data)
 	access = pairs_new("Proxy_1_", "rw", "Dial_Plan_2_", "ro", "User_Password", "na", NULL);
 	g_assert_true(tr_store_apply(f->store, values, access, &error));
 	g_assert_no_error(error);
-	g_assert_cmpstr(tr_store_get(f->store, "Password_1_"), ==, " pass word ");
+	g_assert_cmpstr(tr_store_get(f->store, "Password_1_"), ==, "pass word");
 	g_assert_cmpstr(tr_store_get(f->store, "Display_Name_2_"), ==, "padded");
 
 	again = open_store(f, f->path);
 	assert_stores_equal(f->store, again);
-	g_assert_cmpstr(tr_store_get(again, "Password_1_"), ==, " pass word ");
+	g_assert_cmpstr(tr_store_get(again, "Password_1_"), ==, "pass word");
 	g_assert_cmpstr(tr_store_get(again, "Password_2_"), ==, "#;[x]=\\y");
 	g_assert_cmpstr(tr_store_get(again, "Dial_Plan_1_"), ==, dial_plan);
 	g_assert_cmpstr(tr_store_get(again, "Display_Name_1_"), ==, "Caf\xc3\xa9 \xe2\x98\x8e");
@@ -802,7 +802,7 @@ test_store_password(Fixture *f, gconstpointer user_data)
 	write_file(stale, "junk", -1);
 	{
 		g_autofree gchar *file = g_strdup_printf("[tipring]\nversion=1\n[values]\n"
-							 "Password_1_=%s\nPassword_2_=%s\\t\n",
+							 "Password_1_=%s\nPassword_2_=%s\\tx\n",
 							 secret, secret);
 		write_file(f->path, file, -1);
 	}
