@@ -20,6 +20,8 @@
 #include "tr-model.h"
 #include "tr-param.h"
 #include "tr-plugin.h"
+#include "tr-profile.h"
+#include "tr-provisioner.h"
 #include "tr-schema.h"
 #include "tr-store.h"
 #include "tr-tone.h"

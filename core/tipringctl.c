@@ -185,6 +185,29 @@ cmd_devices(Ctl *ctl, gchar **args)
 	return EXIT_SUCCESS;
 }
 
+static void
+print_provisioning(TrDbusDevice *device)
+{
+	const gchar *result = tr_dbus_device_get_last_resync_result(device);
+	gint64 when = tr_dbus_device_get_last_resync_time(device);
+	g_autoptr(GDateTime) time = when > 0 ? g_date_time_new_from_unix_local(when) : NULL;
+	g_autofree gchar *stamp =
+		time != NULL ? g_date_time_format(time, "%Y-%m-%d %H:%M:%S") : NULL;
+
+	if (tr_dbus_device_get_resyncing(device))
+		/* TRANSLATORS: remote provisioning is running now */
+		g_print(_("  Provisioning: resyncing now\n"));
+	else if (g_strcmp0(result, "success") == 0)
+		/* TRANSLATORS: %s is a date and time */
+		g_print(_("  Provisioning: last resync %s, succeeded\n"), stamp);
+	else if (g_strcmp0(result, "failed") == 0)
+		/* TRANSLATORS: a date and time, then why the resync failed */
+		g_print(_("  Provisioning: last resync %s, failed: %s\n"), stamp,
+			tr_dbus_device_get_last_resync_error(device));
+	else
+		g_print(_("  Provisioning: no resync yet\n"));
+}
+
 static int
 cmd_status(Ctl *ctl, gchar **args)
 {
@@ -214,6 +237,7 @@ cmd_status(Ctl *ctl, gchar **args)
 			tr_dbus_device_get_model(device), tr_dbus_device_get_mac_address(device),
 			tr_dbus_device_get_serial(device),
 			tr_dbus_device_get_firmware_version(device));
+		print_provisioning(device);
 		lines = tr_dbus_device_get_lines(device);
 		for (guint j = 0; lines != NULL && lines[j] != NULL; j++) {
 			g_autoptr(TrDbusLine) line = line_at(ctl, lines[j]);

@@ -183,6 +183,7 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
+	tr_engine_start_provisioning(engine);
 	g_main_loop_run(loop);
 
 	tr_dbus_server_stop(server);

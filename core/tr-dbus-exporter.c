@@ -310,6 +310,49 @@ handle_export_profile(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+typedef struct {
+	TrDbusDevice *skeleton;
+	GDBusMethodInvocation *invocation;
+} ResyncRequest;
+
+static void
+resync_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	ResyncRequest *request = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (tr_provisioner_resync_finish(TR_PROVISIONER(source), result, &error))
+		tr_dbus_device_complete_resync(request->skeleton, request->invocation);
+	else
+		g_dbus_method_invocation_return_gerror(request->invocation, error);
+	g_object_unref(request->skeleton);
+	g_object_unref(request->invocation);
+	g_free(request);
+}
+
+static gboolean
+handle_resync(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation, TrProvisioner *provisioner)
+{
+	ResyncRequest *request = g_new0(ResyncRequest, 1);
+
+	request->skeleton = g_object_ref(skeleton);
+	request->invocation = g_object_ref(invocation);
+	tr_provisioner_resync_async(provisioner, NULL, resync_done_cb, request);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+sync_provisioning(TrProvisioner *provisioner, GParamSpec *pspec, TrDbusDevice *skeleton)
+{
+	tr_dbus_device_set_last_resync_time(skeleton,
+					    tr_provisioner_get_last_resync_time(provisioner));
+	tr_dbus_device_set_last_resync_result(skeleton,
+					      tr_provisioner_get_last_resync_result(provisioner));
+	tr_dbus_device_set_last_resync_error(skeleton,
+					     tr_provisioner_get_last_resync_error(provisioner));
+	tr_dbus_device_set_resyncing(skeleton, tr_provisioner_get_resyncing(provisioner));
+}
+
 static void
 store_changed_cb(TrStore *store, const gchar *const *names, TrDbusDevice *skeleton)
 {
@@ -377,6 +420,14 @@ export_device(TrDbusExporter *self, TrDevice *device)
 				G_CALLBACK(handle_import_profile), device, 0);
 	g_signal_connect_object(skeleton, "handle-export-profile",
 				G_CALLBACK(handle_export_profile), device, 0);
+	{
+		TrProvisioner *provisioner = tr_engine_get_provisioner(self->engine, device);
+		sync_provisioning(provisioner, NULL, skeleton);
+		g_signal_connect_object(provisioner, "notify", G_CALLBACK(sync_provisioning),
+					skeleton, 0);
+		g_signal_connect_object(skeleton, "handle-resync", G_CALLBACK(handle_resync),
+					provisioner, 0);
+	}
 	g_signal_connect_object(tr_device_get_store(device), "changed",
 				G_CALLBACK(store_changed_cb), skeleton, 0);
 

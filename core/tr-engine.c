@@ -27,8 +27,9 @@ struct _TrEngine {
 	GObject parent_instance;
 	gchar *state_dir;
 	TrSchema *schema;
-	GPtrArray *records; /* TrPluginRecord */
-	GPtrArray *devices; /* TrDevice */
+	GPtrArray *records;	  /* TrPluginRecord */
+	GPtrArray *devices;	  /* TrDevice */
+	GHashTable *provisioners; /* TrDevice -> TrProvisioner */
 	su_root_t *su_root;
 	gboolean su_initialized;
 };
@@ -249,6 +250,45 @@ tr_engine_start_plugins(TrEngine *self)
 	}
 }
 
+static void
+stop_provisioner(gpointer key, gpointer value, gpointer user_data)
+{
+	tr_provisioner_stop(TR_PROVISIONER(value));
+}
+
+static void
+start_provisioner(gpointer key, gpointer value, gpointer user_data)
+{
+	tr_provisioner_start(TR_PROVISIONER(value));
+}
+
+/**
+ * tr_engine_start_provisioning:
+ *
+ * Starts each device's remote provisioning: the resync on reset and the
+ * periodic ones, as its parameters say. tipringd calls it once the devices
+ * are on D-Bus.
+ */
+void
+tr_engine_start_provisioning(TrEngine *self)
+{
+	g_return_if_fail(TR_IS_ENGINE(self));
+	g_hash_table_foreach(self->provisioners, start_provisioner, NULL);
+}
+
+/**
+ * tr_engine_get_provisioner:
+ * @device: one of the engine's devices
+ *
+ * Returns: (transfer none): the device's remote provisioning
+ */
+TrProvisioner *
+tr_engine_get_provisioner(TrEngine *self, TrDevice *device)
+{
+	g_return_val_if_fail(TR_IS_ENGINE(self), NULL);
+	return g_hash_table_lookup(self->provisioners, device);
+}
+
 /**
  * tr_engine_shutdown:
  *
@@ -259,6 +299,7 @@ tr_engine_shutdown(TrEngine *self)
 {
 	g_return_if_fail(TR_IS_ENGINE(self));
 
+	g_hash_table_foreach(self->provisioners, stop_provisioner, NULL);
 	for (guint i = self->records->len; i > 0; i--) {
 		TrPluginRecord *record = g_ptr_array_index(self->records, i - 1);
 		if (record->state != TR_PLUGIN_STATE_STARTED)
@@ -393,6 +434,7 @@ tr_engine_add_device(TrEngine *self, const gchar *model, const gchar *name, GErr
 		return NULL;
 	}
 	g_ptr_array_add(self->devices, g_object_ref(device));
+	g_hash_table_insert(self->provisioners, device, tr_provisioner_new(device));
 
 	for (guint i = 0; i < self->records->len; i++) {
 		TrPluginRecord *record = g_ptr_array_index(self->records, i);
@@ -488,6 +530,7 @@ tr_engine_dispose(GObject *object)
 	TrEngine *self = TR_ENGINE(object);
 
 	tr_engine_shutdown(self);
+	g_hash_table_remove_all(self->provisioners);
 	g_ptr_array_set_size(self->devices, 0);
 	g_ptr_array_set_size(self->records, 0);
 	G_OBJECT_CLASS(tr_engine_parent_class)->dispose(object);
@@ -502,6 +545,7 @@ tr_engine_finalize(GObject *object)
 		su_root_destroy(self->su_root);
 	if (self->su_initialized)
 		su_deinit();
+	g_hash_table_unref(self->provisioners);
 	g_ptr_array_unref(self->devices);
 	g_ptr_array_unref(self->records);
 	g_clear_object(&self->schema);
@@ -531,4 +575,5 @@ tr_engine_init(TrEngine *self)
 {
 	self->records = g_ptr_array_new_with_free_func((GDestroyNotify)tr_plugin_record_free);
 	self->devices = g_ptr_array_new_with_free_func(g_object_unref);
+	self->provisioners = g_hash_table_new_full(NULL, NULL, NULL, g_object_unref);
 }

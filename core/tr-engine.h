@@ -8,6 +8,7 @@
 
 #include "tr-device.h"
 #include "tr-plugin.h"
+#include "tr-provisioner.h"
 #include "tr-schema.h"
 #include "tr-transport.h"
 
@@ -53,6 +54,8 @@ GPtrArray *tr_engine_get_devices(TrEngine *self);
 GPtrArray *tr_engine_get_plugin_records(TrEngine *self);
 GStrv tr_engine_list_models(TrEngine *self);
 TrTransport *tr_engine_find_transport(TrEngine *self, const gchar *protocol);
+TrProvisioner *tr_engine_get_provisioner(TrEngine *self, TrDevice *device);
+void tr_engine_start_provisioning(TrEngine *self);
 
 TrSchema *tr_engine_get_schema(TrEngine *self);
 const gchar *tr_engine_get_state_dir(TrEngine *self);
