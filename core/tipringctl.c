@@ -208,6 +208,45 @@ print_provisioning(TrDbusDevice *device)
 		g_print(_("  Provisioning: no resync yet\n"));
 }
 
+static gchar *
+format_time(gint64 when)
+{
+	g_autoptr(GDateTime) time = g_date_time_new_from_unix_local(when);
+	return time != NULL ? g_date_time_format(time, "%Y-%m-%d %H:%M:%S") : g_strdup("?");
+}
+
+static void
+print_registration(TrDbusLine *line)
+{
+	const gchar *state = tr_dbus_line_get_registration_state(line);
+	const gchar *error = tr_dbus_line_get_last_error(line);
+	GVariant *response = tr_dbus_line_get_last_response(line);
+	guint code = 0;
+	const gchar *phrase = "";
+
+	if (response != NULL)
+		g_variant_get(response, "(u&s)", &code, &phrase);
+	if (g_strcmp0(state, "registered") == 0) {
+		g_autofree gchar *until = format_time(tr_dbus_line_get_registered_until(line));
+		/* TRANSLATORS: %s is a date and time */
+		g_print(_("    registered until %s\n"), until);
+	} else if (g_strcmp0(state, "registering") == 0) {
+		g_print(_("    registering\n"));
+	} else if (g_strcmp0(state, "backoff") == 0) {
+		g_autofree gchar *next = format_time(tr_dbus_line_get_next_registration_at(line));
+		/* TRANSLATORS: a date and time, then why the last attempt failed */
+		g_print(_("    not registered, next attempt %s: %s\n"), next, error);
+	} else if (g_strcmp0(state, "failed") == 0) {
+		/* TRANSLATORS: why the line cannot register */
+		g_print(_("    registration failed: %s\n"), error);
+	} else {
+		g_print(_("    not registered\n"));
+	}
+	if (code != 0)
+		/* TRANSLATORS: the last SIP response to a REGISTER, e.g. "200 OK" */
+		g_print(_("    last response: %u %s\n"), code, phrase);
+}
+
 static int
 cmd_status(Ctl *ctl, gchar **args)
 {
@@ -247,6 +286,7 @@ cmd_status(Ctl *ctl, gchar **args)
 			g_print(_("  %s: %s, transport %s\n"), tr_dbus_line_get_label(line),
 				tr_dbus_line_get_enabled(line) ? _("enabled") : _("disabled"),
 				tr_dbus_line_get_transport(line));
+			print_registration(line);
 		}
 	}
 	return EXIT_SUCCESS;

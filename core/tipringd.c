@@ -17,15 +17,37 @@
 
 typedef struct {
 	GMainLoop *loop;
+	TrEngine *engine;
+	gint64 stop_deadline;
 	gint exit_code;
 } Daemon;
+
+/* lines unregister before the daemon goes, for at most a few seconds */
+#define STOP_TIMEOUT_US (3 * G_USEC_PER_SEC)
+
+static gboolean
+wait_for_lines_cb(gpointer user_data)
+{
+	Daemon *daemon = user_data;
+
+	if (!tr_engine_lines_stopped(daemon->engine) &&
+	    g_get_monotonic_time() < daemon->stop_deadline)
+		return G_SOURCE_CONTINUE;
+	g_main_loop_quit(daemon->loop);
+	return G_SOURCE_REMOVE;
+}
 
 static gboolean
 quit_cb(gpointer user_data)
 {
 	Daemon *daemon = user_data;
+
+	if (daemon->stop_deadline != 0)
+		return G_SOURCE_CONTINUE;
 	g_info("shutting down");
-	g_main_loop_quit(daemon->loop);
+	daemon->stop_deadline = g_get_monotonic_time() + STOP_TIMEOUT_US;
+	tr_engine_stop_lines(daemon->engine);
+	g_timeout_add(20, wait_for_lines_cb, daemon);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -172,6 +194,7 @@ main(int argc, char **argv)
 
 	loop = g_main_loop_new(NULL, FALSE);
 	daemon.loop = loop;
+	daemon.engine = engine;
 	g_unix_signal_add(SIGINT, quit_cb, &daemon);
 	g_unix_signal_add(SIGTERM, quit_cb, &daemon);
 
@@ -184,6 +207,7 @@ main(int argc, char **argv)
 	}
 
 	tr_engine_start_provisioning(engine);
+	tr_engine_start_lines(engine);
 	g_main_loop_run(loop);
 
 	tr_dbus_server_stop(server);

@@ -367,6 +367,42 @@ sync_line(TrLine *line, GParamSpec *pspec, TrDbusLine *skeleton)
 }
 
 static void
+sync_registration(TrRegistration *registration, GParamSpec *pspec, TrDbusLine *skeleton)
+{
+	gint64 next = tr_registration_get_next_registration(registration);
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+	tr_dbus_line_set_registration_state(
+		skeleton, tr_registration_state_to_string(tr_registration_get_state(registration)));
+	tr_dbus_line_set_registered_until(skeleton,
+					  tr_registration_get_registered_until(registration));
+	tr_dbus_line_set_next_registration_at(skeleton, next);
+	tr_dbus_line_set_next_registration_in(skeleton, next > now ? (guint)(next - now) : 0);
+	tr_dbus_line_set_last_response(
+		skeleton, g_variant_new("(us)", tr_registration_get_last_code(registration),
+					tr_registration_get_last_phrase(registration)));
+	tr_dbus_line_set_last_error(skeleton, tr_registration_get_last_error(registration));
+}
+
+static gboolean
+handle_register(TrDbusLine *skeleton, GDBusMethodInvocation *invocation,
+		TrRegistration *registration)
+{
+	tr_registration_register(registration);
+	tr_dbus_line_complete_register(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_unregister(TrDbusLine *skeleton, GDBusMethodInvocation *invocation,
+		  TrRegistration *registration)
+{
+	tr_registration_unregister(registration);
+	tr_dbus_line_complete_unregister(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
 export_line(TrDbusExporter *self, TrLine *line, const gchar *device_object_path)
 {
 	g_autofree gchar *path = line_path(line);
@@ -381,6 +417,16 @@ export_line(TrDbusExporter *self, TrLine *line, const gchar *device_object_path)
 	tr_dbus_line_set_label(skeleton, label);
 	sync_line(line, NULL, skeleton);
 	g_signal_connect_object(line, "notify", G_CALLBACK(sync_line), skeleton, 0);
+	{
+		TrRegistration *registration = tr_engine_get_registration(self->engine, line);
+		sync_registration(registration, NULL, skeleton);
+		g_signal_connect_object(registration, "notify", G_CALLBACK(sync_registration),
+					skeleton, 0);
+		g_signal_connect_object(skeleton, "handle-register", G_CALLBACK(handle_register),
+					registration, 0);
+		g_signal_connect_object(skeleton, "handle-unregister",
+					G_CALLBACK(handle_unregister), registration, 0);
+	}
 	tr_dbus_object_skeleton_set_line(object, skeleton);
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(object));
 }

@@ -30,6 +30,7 @@ struct _TrEngine {
 	GPtrArray *records;	  /* TrPluginRecord */
 	GPtrArray *devices;	  /* TrDevice */
 	GHashTable *provisioners; /* TrDevice -> TrProvisioner */
+	GPtrArray *registrations; /* TrRegistration, one per line */
 	su_root_t *su_root;
 	gboolean su_initialized;
 };
@@ -290,6 +291,63 @@ tr_engine_get_provisioner(TrEngine *self, TrDevice *device)
 }
 
 /**
+ * tr_engine_get_registration:
+ * @line: a line of one of the engine's devices
+ *
+ * Returns: (transfer none) (nullable): the line's registration
+ */
+TrRegistration *
+tr_engine_get_registration(TrEngine *self, TrLine *line)
+{
+	g_return_val_if_fail(TR_IS_ENGINE(self), NULL);
+	for (guint i = 0; i < self->registrations->len; i++) {
+		TrRegistration *registration = g_ptr_array_index(self->registrations, i);
+		if (tr_registration_get_line(registration) == line)
+			return registration;
+	}
+	return NULL;
+}
+
+/**
+ * tr_engine_start_lines:
+ *
+ * Every line starts following its parameters: an enabled line with
+ * `Register_N_` and a `Proxy_N_` registers.
+ */
+void
+tr_engine_start_lines(TrEngine *self)
+{
+	g_return_if_fail(TR_IS_ENGINE(self));
+	for (guint i = 0; i < self->registrations->len; i++)
+		tr_registration_start(g_ptr_array_index(self->registrations, i));
+}
+
+/**
+ * tr_engine_stop_lines:
+ *
+ * Unregisters every line; the main loop must run until
+ * tr_engine_lines_stopped() for the un-REGISTERs to go out.
+ */
+void
+tr_engine_stop_lines(TrEngine *self)
+{
+	g_return_if_fail(TR_IS_ENGINE(self));
+	for (guint i = 0; i < self->registrations->len; i++)
+		tr_registration_stop(g_ptr_array_index(self->registrations, i));
+}
+
+gboolean
+tr_engine_lines_stopped(TrEngine *self)
+{
+	g_return_val_if_fail(TR_IS_ENGINE(self), TRUE);
+	for (guint i = 0; i < self->registrations->len; i++) {
+		if (!tr_registration_is_stopped(g_ptr_array_index(self->registrations, i)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/**
  * tr_engine_shutdown:
  *
  * Stops the plugins in the reverse order of their start.
@@ -300,6 +358,7 @@ tr_engine_shutdown(TrEngine *self)
 	g_return_if_fail(TR_IS_ENGINE(self));
 
 	g_hash_table_foreach(self->provisioners, stop_provisioner, NULL);
+	tr_engine_stop_lines(self);
 	for (guint i = self->records->len; i > 0; i--) {
 		TrPluginRecord *record = g_ptr_array_index(self->records, i - 1);
 		if (record->state != TR_PLUGIN_STATE_STARTED)
@@ -435,6 +494,10 @@ tr_engine_add_device(TrEngine *self, const gchar *model, const gchar *name, GErr
 	}
 	g_ptr_array_add(self->devices, g_object_ref(device));
 	g_hash_table_insert(self->provisioners, device, tr_provisioner_new(device));
+	for (guint i = 0; i < tr_device_get_lines(device)->len; i++)
+		g_ptr_array_add(self->registrations,
+				tr_registration_new(
+					self, g_ptr_array_index(tr_device_get_lines(device), i)));
 
 	for (guint i = 0; i < self->records->len; i++) {
 		TrPluginRecord *record = g_ptr_array_index(self->records, i);
@@ -531,6 +594,7 @@ tr_engine_dispose(GObject *object)
 
 	tr_engine_shutdown(self);
 	g_hash_table_remove_all(self->provisioners);
+	g_ptr_array_set_size(self->registrations, 0);
 	g_ptr_array_set_size(self->devices, 0);
 	g_ptr_array_set_size(self->records, 0);
 	G_OBJECT_CLASS(tr_engine_parent_class)->dispose(object);
@@ -546,6 +610,7 @@ tr_engine_finalize(GObject *object)
 	if (self->su_initialized)
 		su_deinit();
 	g_hash_table_unref(self->provisioners);
+	g_ptr_array_unref(self->registrations);
 	g_ptr_array_unref(self->devices);
 	g_ptr_array_unref(self->records);
 	g_clear_object(&self->schema);
@@ -576,4 +641,5 @@ tr_engine_init(TrEngine *self)
 	self->records = g_ptr_array_new_with_free_func((GDestroyNotify)tr_plugin_record_free);
 	self->devices = g_ptr_array_new_with_free_func(g_object_unref);
 	self->provisioners = g_hash_table_new_full(NULL, NULL, NULL, g_object_unref);
+	self->registrations = g_ptr_array_new_with_free_func(g_object_unref);
 }

@@ -9,6 +9,7 @@
 #include "tr-device.h"
 #include "tr-plugin.h"
 #include "tr-provisioner.h"
+#include "tr-registration.h"
 #include "tr-schema.h"
 #include "tr-transport.h"
 
@@ -56,6 +57,10 @@ GStrv tr_engine_list_models(TrEngine *self);
 TrTransport *tr_engine_find_transport(TrEngine *self, const gchar *protocol);
 TrProvisioner *tr_engine_get_provisioner(TrEngine *self, TrDevice *device);
 void tr_engine_start_provisioning(TrEngine *self);
+TrRegistration *tr_engine_get_registration(TrEngine *self, TrLine *line);
+void tr_engine_start_lines(TrEngine *self);
+void tr_engine_stop_lines(TrEngine *self);
+gboolean tr_engine_lines_stopped(TrEngine *self);
 
 TrSchema *tr_engine_get_schema(TrEngine *self);
 const gchar *tr_engine_get_state_dir(TrEngine *self);

@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _TrLine TrLine;
+
 #define TR_TYPE_TRANSPORT (tr_transport_get_type())
 G_DECLARE_DERIVABLE_TYPE(TrTransport, tr_transport, TR, TRANSPORT, TrPlugin)
 
@@ -15,6 +17,14 @@ G_DECLARE_DERIVABLE_TYPE(TrTransport, tr_transport, TR, TRANSPORT, TrPlugin)
  * TrTransportClass:
  * @protocol: the `SIP_Transport_N_` value the plugin serves: "UDP", "TCP"
  *   or "TLS"; set in class_init
+ * @bind_url: the URL a line's Sofia-SIP agent binds, with exactly this one
+ *   transport; the default is `sip:*:PORT;transport=udp` (or tcp)
+ * @proxy_uri: the URI of a proxy or registrar given as `host[:port]`; the
+ *   default is `sip:HOST;transport=udp` (or tcp)
+ * @line_attach: (nullable): a line is about to use the transport; a plugin
+ *   that cannot serve it (missing certificate, failed version check) says
+ *   why, and the line fails with that reason instead of falling back
+ * @line_detach: (nullable): the line's agent is gone
  *
  * A SIP transport. The core gives each line the transport plugin that
  * declares the line's `SIP_Transport`; with none, the line fails with a
@@ -23,10 +33,18 @@ G_DECLARE_DERIVABLE_TYPE(TrTransport, tr_transport, TR, TRANSPORT, TrPlugin)
 struct _TrTransportClass {
 	TrPluginClass parent_class;
 	const gchar *protocol;
+	gchar *(*bind_url)(TrTransport *self, TrLine *line, guint port);
+	gchar *(*proxy_uri)(TrTransport *self, TrLine *line, const gchar *host_port);
+	gboolean (*line_attach)(TrTransport *self, TrLine *line, GError **error);
+	void (*line_detach)(TrTransport *self, TrLine *line);
 	/*< private >*/
-	gpointer padding[12];
+	gpointer padding[8];
 };
 
 const gchar *tr_transport_get_protocol(TrTransport *self);
+gchar *tr_transport_bind_url(TrTransport *self, TrLine *line, guint port);
+gchar *tr_transport_proxy_uri(TrTransport *self, TrLine *line, const gchar *host_port);
+gboolean tr_transport_line_attach(TrTransport *self, TrLine *line, GError **error);
+void tr_transport_line_detach(TrTransport *self, TrLine *line);
 
 G_END_DECLS
