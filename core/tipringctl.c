@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -432,6 +433,7 @@ gather_import(const gchar *name, const gchar *from_file, gchar **resolved, gpoin
 static int
 cmd_profile_import(Ctl *ctl, const gchar *filename)
 {
+	g_autofree gchar *absolute = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(TrDbusDevice) device = NULL;
 	g_autoptr(GHashTable) imports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -448,6 +450,8 @@ cmd_profile_import(Ctl *ctl, const gchar *filename)
 		print_error(NULL, error);
 		return EXIT_FAILURE;
 	}
+	/* imports resolve from an absolute name, the same here and in the daemon */
+	filename = absolute = g_canonicalize_filename(filename, NULL);
 	/* parsing here finds the imported files; the daemon parses again */
 	profile = tr_profile_parse((const guint8 *)contents, len, filename, gather_import, imports,
 				   &error);
@@ -500,7 +504,8 @@ cmd_profile_export(Ctl *ctl)
 		print_error(NULL, error);
 		return EXIT_FAILURE;
 	}
-	g_print("%s", text);
+	/* the bytes as they are: g_print() would convert them to the locale's charset */
+	fputs(text, stdout);
 	return EXIT_SUCCESS;
 }
 

@@ -157,14 +157,19 @@ gchar *
 tr_profile_resolve_import(const gchar *name, const gchar *from_file)
 {
 	g_autofree gchar *dir = NULL;
+	g_autofree gchar *joined = NULL;
 
 	g_return_val_if_fail(name != NULL, NULL);
-	if (g_path_is_absolute(name) || from_file == NULL)
+	if (g_path_is_absolute(name))
+		return g_canonicalize_filename(name, NULL);
+	if (from_file == NULL)
 		return g_strdup(name);
 	dir = g_path_get_dirname(from_file);
-	if (g_strcmp0(dir, ".") == 0)
-		return g_strdup(name);
-	return g_build_filename(dir, name, NULL);
+	if (!g_path_is_absolute(dir))
+		return g_strcmp0(dir, ".") == 0 ? g_strdup(name)
+						: g_build_filename(dir, name, NULL);
+	/* "sub/../a.txt" is "a.txt": a loop through ".." is found as a loop */
+	return g_canonicalize_filename(name, dir);
 }
 
 static GBytes *
@@ -208,8 +213,13 @@ tr_profile_import(TrStore *store, const guint8 *data, gsize len, const gchar *fi
 	g_return_val_if_fail(TR_IS_STORE(store), FALSE);
 
 	profile = tr_profile_parse(data, len, filename, import_from_table, imports, error);
-	if (profile == NULL)
+	if (profile == NULL) {
+		/* errors in the main input say where, but not in which file */
+		if (filename != NULL && error != NULL && *error != NULL &&
+		    g_str_has_prefix((*error)->message, "line "))
+			g_prefix_error(error, "%s: ", filename);
 		return FALSE;
+	}
 	/* positions in the main file name it too */
 	for (guint i = 0; filename != NULL && i < profile->entries->len; i++) {
 		TrProfileEntry *entry = g_ptr_array_index(profile->entries, i);

@@ -317,26 +317,34 @@ connect_p2p(const gchar *address, Daemon *d)
 	}
 }
 
+/* tipringd --p2p ADDRESS --state-dir STATE --device D..., once it listens */
 static Daemon *
-start_p2p_daemon(Test *t, const gchar *const *devices)
+start_p2p_daemon_at(Test *t, const gchar *address, const gchar *state_dir,
+		    const gchar *const *devices)
 {
 	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	g_autoptr(GDBusConnection) probe = NULL;
 	Daemon *d;
 
 	g_ptr_array_add(args, "--p2p");
-	g_ptr_array_add(args, t->address);
+	g_ptr_array_add(args, (gpointer)address);
 	g_ptr_array_add(args, "--state-dir");
-	g_ptr_array_add(args, t->state_dir);
+	g_ptr_array_add(args, (gpointer)state_dir);
 	for (guint i = 0; devices[i] != NULL; i++) {
 		g_ptr_array_add(args, "--device");
 		g_ptr_array_add(args, (gpointer)devices[i]);
 	}
 	g_ptr_array_add(args, NULL);
 	d = daemon_spawn(t, (const gchar *const *)args->pdata);
-	probe = connect_p2p(t->address, d);
+	probe = connect_p2p(address, d);
 	g_dbus_connection_close_sync(probe, NULL, NULL);
 	return d;
+}
+
+static Daemon *
+start_p2p_daemon(Test *t, const gchar *const *devices)
+{
+	return start_p2p_daemon_at(t, t->address, t->state_dir, devices);
 }
 
 static const gchar *const spa2102[] = {"SPA2102", NULL};
@@ -1159,6 +1167,819 @@ test_malformed(Test *t)
 	daemon_stop(d);
 }
 
+/* profiles: ImportProfile and ExportProfile */
+
+#define SECRET2		 "us3r-pw"
+#define PROVIDER_XML	 "/prov/site/provider.xml"
+#define INVALID_ARG	 ERROR_NAME "InvalidArgument"
+#define INVALID_PARAM	 ERROR_NAME "InvalidParameter"
+#define MAX_CALL_USEC	 (2 * G_USEC_PER_SEC)
+#define MAX_RSS_GROWTH	 (100 * 1024) /* KiB */
+#define MAX_RSS_REGROWTH (8 * 1024)
+
+/* KEY, CONTENTS, ..., NULL: the a{say} of ImportProfile, floating */
+static GVariant *imports_new(const gchar *key, ...) G_GNUC_NULL_TERMINATED;
+
+static GVariant *
+imports_new(const gchar *key, ...)
+{
+	GVariantBuilder builder;
+	va_list ap;
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{say}"));
+	va_start(ap, key);
+	for (; key != NULL; key = va_arg(ap, const gchar *)) {
+		const gchar *contents = va_arg(ap, const gchar *);
+		/* the file's bytes, without a terminating NUL */
+		g_variant_builder_add(&builder, "{s@ay}", key,
+				      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, contents,
+								strlen(contents), 1));
+	}
+	va_end(ap);
+	return g_variant_builder_end(&builder);
+}
+
+/* imports: floating or NULL for none; the data is not copied */
+static gboolean
+import_profile(TrDbusDevice *device, gconstpointer data, gsize len, const gchar *filename,
+	       GVariant *imports, GStrv *warnings, GError **error)
+{
+	g_autoptr(GBytes) bytes = g_bytes_new_static(data, len);
+	gchar **out = NULL;
+	gboolean ok;
+
+	ok = tr_dbus_device_call_import_profile_sync(
+		device, g_variant_new_from_bytes(G_VARIANT_TYPE_BYTESTRING, bytes, TRUE), filename,
+		imports != NULL ? imports : g_variant_new_array(G_VARIANT_TYPE("{say}"), NULL, 0),
+		&out, NULL, error);
+	if (warnings != NULL)
+		*warnings = out;
+	else
+		g_strfreev(out);
+	return ok;
+}
+
+/* a string profile that must be accepted; returns its warnings */
+static GStrv
+import_ok(TrDbusDevice *device, const gchar *profile, const gchar *filename, GVariant *imports)
+{
+	g_autoptr(GError) error = NULL;
+	GStrv warnings = NULL;
+
+	import_profile(device, profile, strlen(profile), filename, imports, &warnings, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(warnings);
+	return warnings;
+}
+
+static gchar *
+export_profile(TrDbusDevice *device, const gchar *format, const gchar *level)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *profile = NULL;
+
+	tr_dbus_device_call_export_profile_sync(device, format, level, &profile, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(profile);
+	return profile;
+}
+
+static GVariant *
+get_all(TrDbusDevice *device)
+{
+	const gchar *const all[] = {NULL};
+	g_autoptr(GError) error = NULL;
+	GVariant *values = NULL;
+
+	tr_dbus_device_call_get_parameters_sync(device, all, &values, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_variant_n_children(values), ==,
+			 tr_dbus_device_get_parameter_count(device));
+	return values;
+}
+
+static void
+assert_same_values(GVariant *expected, GVariant *actual)
+{
+	if (!g_variant_equal(expected, actual)) {
+		GVariantIter iter;
+		const gchar *name, *value;
+
+		g_variant_iter_init(&iter, expected);
+		while (g_variant_iter_next(&iter, "{&s&s}", &name, &value)) {
+			const gchar *other = NULL;
+			if (!g_variant_lookup(actual, name, "&s", &other) ||
+			    g_strcmp0(value, other) != 0)
+				g_printerr("%s: '%s' before, '%s' after\n", name, value, other);
+		}
+	}
+	g_assert_true(g_variant_equal(expected, actual));
+}
+
+static void
+assert_contains(const gchar *haystack, const gchar *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		g_printerr("'%s' not in:\n%s\n", needle, haystack);
+	g_assert_nonnull(strstr(haystack, needle));
+}
+
+static void
+assert_lacks(const gchar *haystack, const gchar *needle)
+{
+	const gchar *at = strstr(haystack, needle);
+
+	if (at != NULL)
+		g_printerr("'%s' found in: ...%.200s\n", needle, at);
+	g_assert_null(at);
+}
+
+static guint
+count_occurrences(const gchar *haystack, const gchar *needle)
+{
+	guint n = 0;
+
+	for (const gchar *p = strstr(haystack, needle); p != NULL; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* the daemon's resident memory, in KiB */
+static guint64
+daemon_rss_kib(Daemon *d)
+{
+	g_autofree gchar *path =
+		g_strdup_printf("/proc/%s/status", g_subprocess_get_identifier(d->proc));
+	g_autofree gchar *status = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *line;
+
+	g_assert_true(g_file_get_contents(path, &status, NULL, &error));
+	g_assert_no_error(error);
+	line = strstr(status, "\nVmRSS:");
+	g_assert_nonnull(line);
+	return g_ascii_strtoull(line + strlen("\nVmRSS:"), NULL, 10);
+}
+
+static gchar *
+gzip(const gchar *data, gsize len, gsize *out_len)
+{
+	g_autoptr(GZlibCompressor) compressor =
+		g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+	g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_data(data, len, NULL);
+	g_autoptr(GInputStream) zipped = g_converter_input_stream_new(raw, G_CONVERTER(compressor));
+	g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+	g_autoptr(GError) error = NULL;
+
+	g_output_stream_splice(out, zipped,
+			       G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+				       G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+			       NULL, &error);
+	g_assert_no_error(error);
+	*out_len = g_memory_output_stream_get_data_size(G_MEMORY_OUTPUT_STREAM(out));
+	return g_memory_output_stream_steal_data(G_MEMORY_OUTPUT_STREAM(out));
+}
+
+/*
+ * An XML flat profile as provisioning servers send it: wrapped, with a
+ * namespace, group= and ua= attributes, references, padding and repeats.
+ */
+static const gchar flat_profile[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<!-- generated by a provisioning server -->\n"
+	"<provisioning xmlns=\"urn:example:prov\"\n"
+	"              xmlns:spa=\"http://www.sipura.net/xmlns/flat-profile\">\n"
+	"  <device mac=\"$MA\">\n"
+	"    <spa:flat-profile>\n"
+	"      <spa:Register_Expires_1_>100</spa:Register_Expires_1_>\n"
+	"      <spa:SIP_Transport_1_ ua=\"rw\" group=\"Ext_1/SIP_Settings\">\n"
+	"        TLS\n"
+	"      </spa:SIP_Transport_1_>\n"
+	"      <spa:GPP_A ua=\"ro\"></spa:GPP_A>\n"
+	"      <spa:GPP_B/>\n"
+	"      <spa:GPP_C ua=\"rw\"/>\n"
+	"      <spa:Display_Name_1_>  Tom &amp; Jerry &lt;&#x41;&#66;&gt; "
+	"&quot;&apos;\xc3\xa9  </spa:Display_Name_1_>\n"
+	"      <spa:No_Such_Thing_1_ ua=\"rw\">x</spa:No_Such_Thing_1_>\n" /* line 15 */
+	"      <spa:Register_Expires_1_>600</spa:Register_Expires_1_>\n"
+	"    </spa:flat-profile>\n"
+	"  </device>\n"
+	"</provisioning>\n";
+
+static void
+test_import_xml(Test *t)
+{
+	/* what changed, value or access, in schema order; GPP_B is untouched */
+	const gchar *const changed[] = {
+		"GPP_A",	   "GPP_C", "SIP_Transport_1_", "Register_Expires_1_",
+		"Display_Name_1_", NULL};
+	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	g_autoptr(Client) c = client_new_session();
+	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) warnings = NULL;
+	g_auto(GStrv) again = NULL;
+	g_autofree gchar *admin = NULL;
+
+	set_parameters(c->device, &error, "GPP_A", "keep-a", "GPP_B", "keep-b", "GPP_C", "keep-c",
+		       NULL);
+	g_assert_no_error(error);
+	g_assert_true(wait_until(array_not_empty, c->changes));
+	sync_with_daemon(c);
+	g_ptr_array_set_size(c->changes, 0);
+	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
+
+	warnings = import_ok(c->device, flat_profile, PROVIDER_XML, NULL);
+	/* the unknown element: reported with where it is, not fatal */
+	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
+	assert_contains(warnings[0], PROVIDER_XML ": line 15, column 7");
+	assert_contains(warnings[0], "No_Such_Thing_1_");
+
+	g_assert_true(wait_until(array_not_empty, c->changes));
+	sync_with_daemon(c);
+	assert_changes(c, changed);
+
+	assert_parameter(c->device, "Register_Expires_1_", "600"); /* the last one wins */
+	assert_parameter(c->device, "SIP_Transport_1_", "TLS");	   /* trimmed */
+	assert_parameter(c->device, "GPP_A", "");		   /* <X></X>: emptied */
+	assert_parameter(c->device, "GPP_B", "keep-b");		   /* <X/>: unchanged */
+	assert_parameter(c->device, "GPP_C", "keep-c");
+	assert_parameter(c->device, "Display_Name_1_", "Tom & Jerry <AB> \"'\xc3\xa9");
+
+	/* ua= is the user access, visible at the admin level */
+	admin = export_profile(c->device, "xml", "admin");
+	assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	assert_contains(admin, "<GPP_A ua=\"ro\"></GPP_A>");
+	assert_contains(admin, "<GPP_B ua=\"na\">keep-b</GPP_B>");
+	assert_contains(admin, "<GPP_C ua=\"rw\">keep-c</GPP_C>");
+	assert_contains(admin, "<Register_Expires_1_ ua=\"na\">600</Register_Expires_1_>");
+
+	/* the line follows SIP_Transport_1_ */
+	g_assert_true(wait_until(line_is_tls, line));
+	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "TLS");
+
+	/* the same profile again: nothing changes, nothing is announced */
+	g_ptr_array_set_size(c->changes, 0);
+	again = import_ok(c->device, flat_profile, PROVIDER_XML, NULL);
+	g_assert_cmpstrv(again, warnings);
+	sync_with_daemon(c);
+	g_assert_cmpuint(c->changes->len, ==, 0);
+	daemon_stop(d);
+	g_assert_false(daemon_output_contains(d, "refused"));
+}
+
+static void
+test_import_gzip(Test *t)
+{
+	static const gchar profile[] =
+		"<flat-profile xmlns=\"http://www.sipura.net/xmlns/flat-profile\">\n"
+		"  <SIP_Transport_2_ ua=\"ro\">TCP</SIP_Transport_2_>\n"
+		"  <Proxy_2_>sip.example.com:5070</Proxy_2_>\n"
+		"  <Unknown_In_Gzip>1</Unknown_In_Gzip>\n"
+		"</flat-profile>\n";
+	const gchar *const changed[] = {"SIP_Transport_2_", "Proxy_2_", NULL};
+	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	g_autoptr(Client) c = client_new_session();
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) warnings = NULL;
+	g_autofree gchar *admin = NULL;
+	gsize len = 0;
+	g_autofree gchar *zipped = gzip(profile, strlen(profile), &len);
+
+	g_assert_cmpuint((guchar)zipped[0], ==, 0x1f);
+	g_assert_cmpuint((guchar)zipped[1], ==, 0x8b);
+	import_profile(c->device, zipped, len, "p.xml.gz", NULL, &warnings, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
+	assert_contains(warnings[0], "p.xml.gz: line 4, column 3");
+	assert_contains(warnings[0], "Unknown_In_Gzip");
+	g_assert_true(wait_until(array_not_empty, c->changes));
+	sync_with_daemon(c);
+	assert_changes(c, changed);
+	assert_parameter(c->device, "SIP_Transport_2_", "TCP");
+	assert_parameter(c->device, "Proxy_2_", "sip.example.com:5070");
+	admin = export_profile(c->device, "xml", "admin");
+	assert_contains(admin, "<SIP_Transport_2_ ua=\"ro\">TCP</SIP_Transport_2_>");
+	daemon_stop(d);
+}
+
+/* a legacy text profile whose imports come in the dictionary, by resolved path */
+static void
+test_import_text(Test *t)
+{
+	static const gchar main_profile[] =
+		"# site profile\n"				  /* 1 */
+		"import common/base.txt\n"			  /* 2 */
+		"SIP Transport{1} ! \"TLS\" ;   # over TLS\n"	  /* 3 */
+		"Display_Name[1] ? \"Say \\\"hi\\\" \\\\o/\" ;\n" /* 4 */
+		"Proxy[1] \"  sip.example.com  \";\n"		  /* 5 */
+		"GPP_B ! ;\n"					  /* 6 */
+		"GPP_A \"override\" ;\n"			  /* 7 */
+		"Register_Expires[1]\n"				  /* 8 */
+		"   ? \"600\"\n"				  /* 9 */
+		"   ;\n";					  /* 10 */
+	static const gchar base[] = "GPP_A ! \"from base\" ; # last wins: line 7 of main\n"
+				    "import \"codecs.txt\"\n"
+				    "Bogus_Param[2] \"x\" ;\n";
+	static const gchar codecs[] = "GPP_C ? \"from codecs\" ;\n";
+	const gchar *const changed[] = {"GPP_A",	   "GPP_B",
+					"GPP_C",	   "SIP_Transport_1_",
+					"Proxy_1_",	   "Register_Expires_1_",
+					"Display_Name_1_", NULL};
+	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	g_autoptr(Client) c = client_new_session();
+	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) warnings = NULL;
+	g_autofree gchar *admin = NULL;
+	g_autoptr(GVariant) before = NULL;
+	g_autoptr(GVariant) after = NULL;
+
+	warnings = import_ok(c->device, main_profile, "/prov/site/main.cfg",
+			     imports_new("/prov/site/common/base.txt", base,
+					 "/prov/site/common/codecs.txt", codecs, NULL));
+	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
+	assert_contains(warnings[0], "/prov/site/common/base.txt: line 3, column 1");
+	assert_contains(warnings[0], "Bogus_Param_2_");
+
+	g_assert_true(wait_until(array_not_empty, c->changes));
+	sync_with_daemon(c);
+	assert_changes(c, changed);
+	assert_parameter(c->device, "SIP_Transport_1_", "TLS");
+	assert_parameter(c->device, "Display_Name_1_", "Say \"hi\" \\o/");
+	assert_parameter(c->device, "Proxy_1_", "sip.example.com");
+	assert_parameter(c->device, "GPP_A", "override");
+	assert_parameter(c->device, "GPP_B", "");
+	assert_parameter(c->device, "GPP_C", "from codecs");
+	assert_parameter(c->device, "Register_Expires_1_", "600");
+	g_assert_true(wait_until(line_is_tls, line));
+
+	/* ! is rw, ? is ro, no marker na; `Name ! ;` changes the access only */
+	admin = export_profile(c->device, "xml", "admin");
+	assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	assert_contains(admin, "<Display_Name_1_ ua=\"ro\">");
+	assert_contains(admin, "<Proxy_1_ ua=\"na\">sip.example.com</Proxy_1_>");
+	assert_contains(admin, "<GPP_A ua=\"na\">override</GPP_A>");
+	assert_contains(admin, "<GPP_B ua=\"rw\"></GPP_B>");
+	assert_contains(admin, "<GPP_C ua=\"ro\">from codecs</GPP_C>");
+	assert_contains(admin, "<Register_Expires_1_ ua=\"ro\">600</Register_Expires_1_>");
+
+	/* an import that was not sent, and a loop: refused, naming the file */
+	before = get_all(c->device);
+	g_ptr_array_set_size(c->changes, 0);
+	import_profile(c->device, main_profile, strlen(main_profile), "/prov/site/main.cfg",
+		       imports_new("/prov/site/common/base.txt", base, NULL), NULL, &error);
+	assert_remote_error(error, INVALID_ARG, "/prov/site/common/base.txt: line 2, column 1",
+			    "codecs.txt", "/prov/site/common/codecs.txt", NULL);
+	g_clear_error(&error);
+
+	import_profile(c->device, main_profile, strlen(main_profile), "/prov/site/main.cfg", NULL,
+		       NULL, &error);
+	assert_remote_error(error, INVALID_ARG, "line 2, column 1", "/prov/site/common/base.txt",
+			    NULL);
+	g_clear_error(&error);
+
+	import_profile(c->device, main_profile, strlen(main_profile), "/prov/site/main.cfg",
+		       imports_new("/prov/site/common/base.txt", base,
+				   "/prov/site/common/codecs.txt", "import base.txt\n", NULL),
+		       NULL, &error);
+	assert_remote_error(error, INVALID_ARG, "/prov/site/common/codecs.txt: line 1, column 1",
+			    "import loop", "/prov/site/common/base.txt", NULL);
+	g_clear_error(&error);
+
+	sync_with_daemon(c);
+	g_assert_cmpuint(c->changes->len, ==, 0);
+	after = get_all(c->device);
+	assert_same_values(before, after);
+	daemon_stop(d);
+}
+
+/* what a refused profile must leave as it was */
+typedef struct {
+	Test *t;
+	Daemon *daemon;
+	Client *client;
+	GVariant *values;
+	gchar *config;
+} Unchanged;
+
+static void
+assert_unchanged(Unchanged *u)
+{
+	g_autofree gchar *path = config_path(u->t, "spa2102");
+	g_autofree gchar *config = NULL;
+	g_autoptr(GVariant) values = NULL;
+	g_autoptr(GError) error = NULL;
+
+	assert_daemon_alive(u->daemon);
+	values = get_all(u->client->device); /* it still answers */
+	assert_same_values(u->values, values);
+	g_assert_true(g_file_get_contents(path, &config, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(config, ==, u->config);
+	drain_main_context();
+	g_assert_cmpuint(u->client->changes->len, ==, 0);
+}
+
+/* refused with NAME and a message holding each of ...; nothing changed */
+static void assert_refused(Unchanged *u, gconstpointer data, gsize len, const gchar *name,
+			   ...) G_GNUC_NULL_TERMINATED;
+
+static void
+assert_refused(Unchanged *u, gconstpointer data, gsize len, const gchar *name, ...)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GRegex) position = g_regex_new("line [0-9]+, column [0-9]+", 0, 0, NULL);
+	g_auto(GStrv) warnings = NULL;
+	const gchar *needle;
+	va_list ap;
+
+	g_assert_false(
+		import_profile(u->client->device, data, len, "bad.cfg", NULL, &warnings, &error));
+	g_assert_null(warnings);
+	assert_remote_error(error, name, NULL);
+	g_test_message("refused: %s", error->message);
+	if (!g_regex_match(position, error->message, 0, NULL))
+		g_printerr("no position in '%s'\n", error->message);
+	g_assert_true(g_regex_match(position, error->message, 0, NULL));
+	va_start(ap, name);
+	while ((needle = va_arg(ap, const gchar *)) != NULL)
+		assert_contains(error->message, needle);
+	va_end(ap);
+	/* a message for a person, not the input echoed back */
+	g_assert_cmpuint(strlen(error->message), <, 4096);
+	assert_unchanged(u);
+}
+
+/* peer to peer: a 50 MB message reaches the daemon itself, not a bus limit */
+static void
+test_import_malformed(Test *t)
+{
+	/* fifty parameters that all take the values given below */
+	static const gchar fifty_names[] =
+		"GPP_A GPP_B GPP_C GPP_D GPP_E GPP_F GPP_G GPP_H GPP_I GPP_J GPP_K "
+		"GPP_L GPP_M GPP_N GPP_O GPP_P Display_Name_1_ Display_Name_2_ "
+		"User_ID_1_ User_ID_2_ Auth_ID_1_ Auth_ID_2_ AVT_Codec_Name "
+		"G711u_Codec_Name G711a_Codec_Name G726r16_Codec_Name "
+		"G726r24_Codec_Name G726r32_Codec_Name G726r40_Codec_Name "
+		"G729a_Codec_Name G729b_Codec_Name G723_Codec_Name EncapRTP_Codec_Name "
+		"SIT1_RSC SIT2_RSC SIT3_RSC SIT4_RSC Try_Backup_RSC Retry_Reg_RSC "
+		"SIP_User_Agent_Name SIP_Server_Name SIP_Reg_User_Agent_Name "
+		"SIP_Accept_Language DTMF_Relay_MIME_Type Hook_Flash_MIME_Type "
+		"HostName Domain PPPOE_Login_Name Line_Enable_2_ Password_1_";
+	Daemon *d = start_p2p_daemon(t, spa2102);
+	g_autoptr(GDBusConnection) connection = connect_p2p(t->address, d);
+	g_autoptr(Client) c = client_new(connection, NULL, DEVICE0_PATH);
+	g_autofree gchar *path = config_path(t, "spa2102");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GString) fifty = g_string_new("<flat-profile>\n");
+	g_autoptr(GString) huge = NULL;
+	g_autoptr(GString) deep = g_string_new(NULL);
+	g_autofree guint32 *noise = g_new(guint32, 64 * 1024);
+	g_auto(GStrv) warnings = NULL;
+	g_auto(GStrv) good = g_strsplit(fifty_names, " ", -1);
+	Unchanged u = {t, d, c, NULL, NULL};
+	guint64 rss_before, rss_after[2];
+	gint64 start, elapsed;
+
+	/* a configuration on disk to compare with */
+	set_parameters(c->device, &error, "Display_Name_1_", "Front desk", "Password_2_", SECRET,
+		       NULL);
+	g_assert_no_error(error);
+	g_assert_true(wait_until(array_not_empty, c->changes));
+	sync_with_daemon(c);
+	g_ptr_array_set_size(c->changes, 0);
+	u.values = get_all(c->device);
+	g_assert_true(g_file_get_contents(path, &u.config, NULL, &error));
+	g_assert_no_error(error);
+
+	/* syntax: InvalidArgument, with the position */
+	{
+		static const gchar unclosed[] = "<flat-profile>\n"
+						"  <GPP_A>changed</GPP_A>\n"
+						"  <GPP_B>never closed\n"
+						"</flat-profile>\n";
+		static const gchar truncated[] = "<flat-profile>\n"
+						 "  <GPP_A>changed</GPP_A>\n"
+						 "  <GPP_B";
+		static const gchar bad_escape[] = "GPP_A ! \"fine\" ;\n"
+						  "GPP_B \"bad \\q escape\" ;\n";
+		static const gchar unterminated[] = "GPP_A \"no end ;\n";
+
+		assert_refused(&u, unclosed, strlen(unclosed), INVALID_ARG, "line 4, column",
+			       "GPP_B", NULL);
+		assert_refused(&u, truncated, strlen(truncated), INVALID_ARG, "line 3, column",
+			       NULL);
+		assert_refused(&u, bad_escape, strlen(bad_escape), INVALID_ARG, "line 2, column 12",
+			       "\\q", NULL);
+		assert_refused(&u, unterminated, strlen(unterminated), INVALID_ARG,
+			       "line 1, column 7", NULL);
+	}
+
+	/* 256 KiB of noise */
+	for (guint i = 0; i < 64 * 1024; i++)
+		noise[i] = g_random_int();
+	assert_refused(&u, noise, 256 * 1024, INVALID_ARG, "line ", NULL);
+
+	/* a user access that does not exist */
+	{
+		static const gchar bad_ua[] = "<flat-profile>\n"
+					      "  <GPP_A ua=\"admin\">changed</GPP_A>\n"
+					      "</flat-profile>\n";
+		g_autofree gchar *remote = NULL;
+
+		g_assert_false(import_profile(c->device, bad_ua, strlen(bad_ua), "bad.cfg", NULL,
+					      NULL, &error));
+		/*
+		 * the D-Bus documentation says InvalidParameter for a bad access
+		 * level; the XML parser refuses it as a syntax error first
+		 */
+		remote = g_dbus_error_get_remote_error(error);
+		if (g_strcmp0(remote, INVALID_PARAM) != 0)
+			assert_remote_error(error, INVALID_ARG, NULL);
+		g_dbus_error_strip_remote_error(error);
+		assert_contains(error->message, "line 2, column 3");
+		assert_contains(error->message, "GPP_A");
+		assert_contains(error->message, "admin");
+		g_clear_error(&error);
+		assert_unchanged(&u);
+	}
+
+	/* 100 elements deep */
+	for (guint i = 0; i < 100; i++)
+		g_string_append(deep, "<wrap>\n");
+	g_string_append(deep, "<flat-profile><GPP_A>deep</GPP_A></flat-profile>\n");
+	for (guint i = 0; i < 100; i++)
+		g_string_append(deep, "</wrap>\n");
+	assert_refused(&u, deep->str, deep->len, INVALID_ARG, "line 33, column 1", "nested", NULL);
+
+	/* 50 MB of well-formed XML: refused at once, the daemon's memory bounded */
+	huge = g_string_sized_new(50 * 1024 * 1024 + 64);
+	g_string_append(huge, "<flat-profile>\n");
+	while (huge->len < 50 * 1024 * 1024)
+		g_string_append(huge,
+				"  <GPP_A>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</GPP_A>\n");
+	g_string_append(huge, "</flat-profile>\n");
+	rss_before = daemon_rss_kib(d);
+	for (guint attempt = 0; attempt < 2; attempt++) {
+		start = g_get_monotonic_time();
+		g_assert_false(import_profile(c->device, huge->str, huge->len, "bad.cfg", NULL,
+					      NULL, &error));
+		elapsed = g_get_monotonic_time() - start;
+		assert_remote_error(error, INVALID_ARG, "line 1, column 1", "limit", NULL);
+		g_clear_error(&error);
+		g_assert_cmpint(elapsed, <, MAX_CALL_USEC);
+		/* once the daemon is done with the call: a round trip in assert_unchanged */
+		assert_unchanged(&u);
+		rss_after[attempt] = daemon_rss_kib(d);
+		g_test_message("50 MB refused in %" G_GINT64_FORMAT
+			       " ms; daemon RSS %" G_GUINT64_FORMAT
+			       " KiB before, %" G_GUINT64_FORMAT " KiB after",
+			       elapsed / 1000, rss_before, rss_after[attempt]);
+	}
+	g_assert_cmpuint(rss_after[0], <, rss_before + MAX_RSS_GROWTH);
+	/* what stays is a buffer reused, not a leak: a second try costs nothing more */
+	g_assert_cmpuint(rss_after[1], <, rss_after[0] + MAX_RSS_REGROWTH);
+
+	/* the same, gzip-compressed: small on the wire, refused as it inflates */
+	{
+		gsize zipped_len = 0;
+		g_autofree gchar *zipped = gzip(huge->str, huge->len, &zipped_len);
+
+		g_string_free(g_steal_pointer(&huge), TRUE);
+		g_assert_cmpuint(zipped_len, <, 1024 * 1024);
+		start = g_get_monotonic_time();
+		assert_refused(&u, zipped, zipped_len, INVALID_ARG, "line 1, column 1", "gzip",
+			       "limit", NULL);
+		elapsed = g_get_monotonic_time() - start;
+		g_assert_cmpint(elapsed, <, MAX_CALL_USEC);
+		g_assert_cmpuint(daemon_rss_kib(d), <, rss_before + MAX_RSS_GROWTH);
+	}
+
+	/* one bad value among fifty good ones: InvalidParameter, nothing applied */
+	for (guint i = 0; good[i] != NULL; i++) {
+		if (i == 25)
+			g_string_append(fifty,
+					"  <Register_Expires_1_>forever</Register_Expires_1_>\n");
+		if (g_str_equal(good[i], "Line_Enable_2_"))
+			g_string_append(fifty, "  <Line_Enable_2_>no</Line_Enable_2_>\n");
+		else if (g_str_equal(good[i], "Password_1_"))
+			g_string_append(fifty, "  <Password_1_>" SECRET "</Password_1_>\n");
+		else
+			g_string_append_printf(fifty, "  <%s>value %u</%s>\n", good[i], i, good[i]);
+	}
+	g_string_append(fifty, "</flat-profile>\n");
+	assert_refused(&u, fifty->str, fifty->len, INVALID_PARAM, "bad.cfg: line 27, column 3",
+		       "Register_Expires_1_", "'forever'", NULL);
+	g_assert_cmpuint(g_strv_length(good), ==, 50);
+
+	/* without the bad one the same fifty apply, every one of them */
+	{
+		g_autofree gchar *fine = g_strdup(fifty->str);
+		gchar *bad = strstr(fine, "  <Register_Expires_1_>forever");
+		gchar *next = strchr(bad, '\n') + 1;
+		memmove(bad, next, strlen(next) + 1);
+		g_assert_true(import_profile(c->device, fine, strlen(fine), "good.cfg", NULL,
+					     &warnings, &error));
+		g_assert_no_error(error);
+		g_assert_cmpstrv(warnings, (const gchar *const[]){NULL});
+		g_assert_true(wait_until(array_not_empty, c->changes));
+		sync_with_daemon(c);
+		g_assert_cmpuint(c->changes->len, ==, 1);
+		g_assert_cmpuint(g_strv_length(g_ptr_array_index(c->changes, 0)), ==, 50);
+		assert_parameter(c->device, "AVT_Codec_Name", "value 22");
+		assert_parameter(c->device, "Line_Enable_2_", "no");
+	}
+
+	g_clear_pointer(&u.values, g_variant_unref);
+	g_clear_pointer(&u.config, g_free);
+	g_clear_pointer(&c, client_free);
+	g_dbus_connection_close_sync(connection, NULL, NULL);
+	daemon_stop(d);
+	g_assert_true(daemon_output_contains(d, "a profile was refused"));
+	g_assert_false(daemon_output_contains(d, SECRET));
+}
+
+/* every parameter of an admin profile has its ua= */
+static void
+assert_admin_export(TrDbusDevice *device, const gchar *admin)
+{
+	g_autoptr(GVariant) values = get_all(device);
+	GVariantIter iter;
+	const gchar *name;
+
+	g_assert_true(g_str_has_prefix(admin, "<?xml"));
+	g_assert_cmpuint(count_occurrences(admin, " ua=\""), ==,
+			 tr_dbus_device_get_parameter_count(device));
+	g_variant_iter_init(&iter, values);
+	while (g_variant_iter_next(&iter, "{&s&s}", &name, NULL)) {
+		g_autofree gchar *open = g_strdup_printf("<%s ua=\"", name);
+		assert_contains(admin, open);
+	}
+}
+
+/* the user level: exactly the parameters that are not na in the admin profile */
+static void
+assert_user_export(TrDbusDevice *device, const gchar *admin, const gchar *user)
+{
+	g_autoptr(GVariant) values = get_all(device);
+	GVariantIter iter;
+	const gchar *name;
+	guint shown = 0, hidden = 0;
+
+	assert_lacks(user, "ua=\"na\"");
+	g_variant_iter_init(&iter, values);
+	while (g_variant_iter_next(&iter, "{&s&s}", &name, NULL)) {
+		g_autofree gchar *na = g_strdup_printf("<%s ua=\"na\"", name);
+		g_autofree gchar *open = g_strdup_printf("<%s ", name);
+		if (strstr(admin, na) != NULL) {
+			assert_lacks(user, open);
+			hidden++;
+		} else {
+			assert_contains(user, open);
+			shown++;
+		}
+	}
+	g_assert_cmpuint(shown, >, 0);
+	g_assert_cmpuint(hidden, >, 0);
+	g_assert_cmpuint(count_occurrences(user, " ua=\""), ==, shown);
+}
+
+static const gchar *const ata_and_phone[] = {"SPA2102", "SPA942:desk", NULL};
+
+static void
+test_export(Test *t)
+{
+	/* user access and values that escape, set through a profile */
+	static const gchar setup[] = "<flat-profile>\n"
+				     "  <SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>\n"
+				     "  <Display_Name_1_ ua=\"ro\">A &amp; B &lt;c&gt; \"d\" 'e' "
+				     "\\ \xe2\x98\xba</Display_Name_1_>\n"
+				     "  <Proxy_1_ ua=\"rw\">sip.example.com</Proxy_1_>\n"
+				     "  <GPP_A ua=\"ro\">$MA;#not a comment</GPP_A>\n"
+				     "  <Line_Enable_2_>no</Line_Enable_2_>\n"
+				     "  <Register_Expires_2_>120</Register_Expires_2_>\n"
+				     "  <Web_Server_Port>8080</Web_Server_Port>\n"
+				     "  <Connection_Type ua=\"na\">Static IP</Connection_Type>\n"
+				     "</flat-profile>\n";
+	g_autofree gchar *other_state = g_build_filename(t->dir, "other", NULL);
+	g_autofree gchar *other_socket = g_build_filename(t->dir, "other-sock", NULL);
+	g_autofree gchar *other_address = g_strdup_printf("unix:path=%s", other_socket);
+	const gchar *const paths[] = {DEVICE0_PATH, DEVICE1_PATH, NULL};
+	Daemon *d = start_session_daemon(t, t->state_dir, ata_and_phone);
+	g_autoptr(Client) c = client_new_session();
+	g_autoptr(TrDbusDevice) desk = device_at(c->objects, DEVICE1_PATH);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *admin = NULL;
+	g_autofree gchar *user = NULL;
+	g_autofree gchar *admin_text = NULL;
+	g_autofree gchar *user_text = NULL;
+	g_autofree gchar *result = NULL;
+	g_auto(GStrv) warnings = NULL;
+	Daemon *other;
+	g_autoptr(GDBusConnection) other_connection = NULL;
+	g_autoptr(GDBusObjectManager) other_objects = NULL;
+
+	warnings = import_ok(c->device, setup, "setup.xml", NULL);
+	g_assert_cmpstrv(warnings, (const gchar *const[]){NULL});
+	set_parameters(c->device, &error, "Password_1_", SECRET, "User_Password", SECRET2, NULL);
+	g_assert_no_error(error);
+	set_parameters(desk, &error, "SIP_Transport_4_", "TCP", "Password_3_", SECRET, "GPP_P",
+		       "x<y&z", NULL);
+	g_assert_no_error(error);
+
+	/* admin, xml: everything, passwords included, each with its access */
+	admin = export_profile(c->device, "xml", "admin");
+	assert_admin_export(c->device, admin);
+	assert_contains(admin, "<flat-profile>");
+	assert_contains(admin, "<Password_1_ ua=\"na\">" SECRET "</Password_1_>");
+	assert_contains(admin, "<User_Password ua=\"rw\">" SECRET2 "</User_Password>");
+	assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	assert_contains(admin, "<Connection_Type ua=\"na\">Static IP</Connection_Type>");
+
+	/* user, xml: what the user may see, no password text */
+	user = export_profile(c->device, "xml", "user");
+	assert_user_export(c->device, admin, user);
+	assert_lacks(user, SECRET);
+	assert_lacks(user, SECRET2);
+	assert_lacks(user, "<Password_1_");
+	assert_lacks(user, "<Connection_Type");
+	assert_contains(user, "<User_Password ua=\"rw\"/>");
+	assert_contains(user, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+
+	/* text */
+	admin_text = export_profile(c->device, "text", "admin");
+	g_assert_true(g_str_has_prefix(admin_text, "# "));
+	assert_lacks(admin_text, "flat-profile");
+	assert_contains(admin_text, "\nPassword[1] \"" SECRET "\" ;\n");
+	assert_contains(admin_text, "\nUser_Password ! \"" SECRET2 "\" ;\n");
+	assert_contains(admin_text, "\nSIP_Transport[1] ! \"TLS\" ;\n");
+	assert_contains(admin_text, "\nDisplay_Name[1] ? \"A & B <c> \\\"d\\\" 'e' \\\\ ");
+	user_text = export_profile(c->device, "text", "user");
+	assert_lacks(user_text, SECRET);
+	assert_lacks(user_text, SECRET2);
+	assert_lacks(user_text, "\nPassword[1]");
+	assert_contains(user_text, "\nUser_Password ! ;\n");
+	assert_contains(user_text, "\nSIP_Transport[1] ! \"TLS\" ;\n");
+
+	/* unknown format or level */
+	tr_dbus_device_call_export_profile_sync(c->device, "json", "admin", &result, NULL, &error);
+	assert_remote_error(error, INVALID_ARG, "'json'", NULL);
+	g_assert_null(result);
+	g_clear_error(&error);
+	tr_dbus_device_call_export_profile_sync(c->device, "xml", "root", &result, NULL, &error);
+	assert_remote_error(error, INVALID_ARG, "'root'", NULL);
+	g_clear_error(&error);
+	tr_dbus_device_call_export_profile_sync(c->device, "", "", &result, NULL, &error);
+	assert_remote_error(error, INVALID_ARG, NULL);
+	g_clear_error(&error);
+
+	/* round trip: a second daemon with nothing configured, peer to peer */
+	other = start_p2p_daemon_at(t, other_address, other_state, ata_and_phone);
+	other_connection = connect_p2p(other_address, other);
+	other_objects = object_manager_new(other_connection, NULL);
+	for (guint i = 0; paths[i] != NULL; i++) {
+		g_autoptr(TrDbusDevice) from = device_at(c->objects, paths[i]);
+		g_autoptr(TrDbusDevice) to = device_at(other_objects, paths[i]);
+		g_autoptr(GVariant) expected = get_all(from);
+		g_autoptr(GVariant) fresh = get_all(to);
+		g_autoptr(GVariant) via_xml = NULL;
+		g_autoptr(GVariant) via_text = NULL;
+		g_autofree gchar *xml = export_profile(from, "xml", "admin");
+		g_autofree gchar *text = export_profile(from, "text", "admin");
+		g_autofree gchar *xml_again = NULL;
+		g_autofree gchar *text_again = NULL;
+		g_auto(GStrv) w1 = NULL;
+		g_auto(GStrv) w2 = NULL;
+
+		g_assert_false(g_variant_equal(expected, fresh));
+		w1 = import_ok(to, xml, "admin.xml", NULL);
+		g_assert_cmpstrv(w1, (const gchar *const[]){NULL});
+		via_xml = get_all(to);
+		assert_same_values(expected, via_xml);
+		/* passwords and access too: the profile comes back the same */
+		xml_again = export_profile(to, "xml", "admin");
+		g_assert_cmpstr(xml_again, ==, xml);
+
+		tr_dbus_device_call_factory_reset_sync(to, NULL, &error);
+		g_assert_no_error(error);
+		w2 = import_ok(to, text, "admin.cfg", NULL);
+		g_assert_cmpstrv(w2, (const gchar *const[]){NULL});
+		via_text = get_all(to);
+		assert_same_values(expected, via_text);
+		text_again = export_profile(to, "text", "admin");
+		g_assert_cmpstr(text_again, ==, text);
+	}
+	g_clear_object(&other_objects);
+	g_dbus_connection_close_sync(other_connection, NULL, NULL);
+	daemon_stop(other);
+	g_clear_object(&desk);
+	g_clear_pointer(&c, client_free);
+	daemon_stop(d);
+	g_assert_false(daemon_output_contains(d, SECRET));
+	g_assert_false(daemon_output_contains(other, SECRET));
+}
+
 /* the harness */
 
 static void
@@ -1249,6 +2070,11 @@ static const TestCase tests[] = {
 	{"/dbus/p2p/two-clients", test_p2p_two_clients},
 	{"/dbus/p2p/socket", test_p2p_socket},
 	{"/dbus/malformed", test_malformed},
+	{"/dbus/profile/import-xml", test_import_xml},
+	{"/dbus/profile/import-gzip", test_import_gzip},
+	{"/dbus/profile/import-text", test_import_text},
+	{"/dbus/profile/import-malformed", test_import_malformed},
+	{"/dbus/profile/export", test_export},
 };
 
 int

@@ -235,23 +235,29 @@ wait_listening(const gchar *address, Daemon *d)
 
 /* tipringd --p2p ADDRESS --state-dir STATE --device D..., once it listens */
 static Daemon *
-start_daemon(Test *t, const gchar *const *devices)
+start_daemon_at(Test *t, const gchar *address, const gchar *state_dir, const gchar *const *devices)
 {
 	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	Daemon *d;
 
 	g_ptr_array_add(args, "--p2p");
-	g_ptr_array_add(args, t->address);
+	g_ptr_array_add(args, (gpointer)address);
 	g_ptr_array_add(args, "--state-dir");
-	g_ptr_array_add(args, t->state_dir);
+	g_ptr_array_add(args, (gpointer)state_dir);
 	for (guint i = 0; devices[i] != NULL; i++) {
 		g_ptr_array_add(args, "--device");
 		g_ptr_array_add(args, (gpointer)devices[i]);
 	}
 	g_ptr_array_add(args, NULL);
 	d = daemon_spawn(t, NULL, (const gchar *const *)args->pdata);
-	wait_listening(t->address, d);
+	wait_listening(address, d);
 	return d;
+}
+
+static Daemon *
+start_daemon(Test *t, const gchar *const *devices)
+{
+	return start_daemon_at(t, t->address, t->state_dir, devices);
 }
 
 static const gchar *const spa2102[] = {"SPA2102", NULL};
@@ -729,6 +735,400 @@ test_translation_german(Test *t)
 	daemon_stop(d);
 }
 
+/* profiles */
+
+#define SECRET2 "us3r-pw"
+
+static const gchar *const utf8[] = {"LC_ALL=C.UTF-8", NULL};
+
+/* DIR/NAME with CONTENTS; returns the path */
+static gchar *
+write_file(Test *t, const gchar *name, const gchar *contents)
+{
+	gchar *path = g_build_filename(t->dir, name, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(g_file_set_contents(path, contents, -1, &error));
+	g_assert_no_error(error);
+	return path;
+}
+
+static void
+assert_lacks(const gchar *haystack, const gchar *needle)
+{
+	const gchar *at = strstr(haystack, needle);
+
+	if (at != NULL)
+		g_printerr("'%s' found in: ...%.200s\n", needle, at);
+	g_assert_null(at);
+}
+
+/* every parameter as `get` prints it, at ADDRESS, of the only device or of DEVICE */
+static gchar *
+get_all_at(const gchar *address, const gchar *device)
+{
+	g_autoptr(Run) r = device != NULL ? ctl_env(NULL, "--address", address, "--device", device,
+						    "get", NULL)
+					  : ctl_env(NULL, "--address", address, "get", NULL);
+
+	assert_run(r, 0);
+	g_assert_cmpstr(r->err, ==, "");
+	return g_steal_pointer(&r->out);
+}
+
+static const gchar provider_xml[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<prov:config xmlns:prov=\"urn:example:prov\">\n"
+	" <flat-profile xmlns=\"http://www.sipura.net/xmlns/flat-profile\">\n"
+	"  <SIP_Transport_1_ ua=\"rw\" group=\"Ext_1/SIP_Settings\">TLS</SIP_Transport_1_>\n"
+	"  <No_Such_Thing>1</No_Such_Thing>\n" /* line 5 */
+	"  <Display_Name_1_> Caf&#xE9; &amp; Bar </Display_Name_1_>\n"
+	"  <GPP_B/>\n"
+	"  <GPP_A></GPP_A>\n"
+	" </flat-profile>\n"
+	"</prov:config>\n";
+
+static void
+test_profile_import(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autofree gchar *xml = write_file(t, "provider.xml", provider_xml);
+	g_autofree gchar *base = write_file(t, "base.txt",
+					    "# shared by every site\n"
+					    "Proxy[1] ! \"base.example.com\" ;\n"
+					    "Not_A_Param[2] \"x\" ;\n"
+					    "GPP_C ? \"from base\" ;\n");
+	g_autofree gchar *site = write_file(t, "site.cfg",
+					    "import base.txt\n"
+					    "GPP_C \"from site\" ; # the last one wins\n"
+					    "Register_Expires[1] ! \"600\" ;\n"
+					    "Display_Name[1] \"say \\\"hi\\\"\" ;\n");
+	g_autofree gchar *xml_warning =
+		g_strdup_printf("tipringctl: warning: %s: line 5, column 3: ", xml);
+	g_autofree gchar *text_warning =
+		g_strdup_printf("tipringctl: warning: %s: line 3, column 1: ", base);
+	g_autoptr(Run) set = ctl(t, "set", "GPP_A=keep-a", "GPP_B=keep-b", NULL);
+	g_autoptr(Run) r = NULL;
+	g_autoptr(Run) text = NULL;
+	g_autoptr(Run) status = NULL;
+	g_autoptr(Run) utf8_get = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	assert_run(set, 0);
+	r = ctl(t, "profile", "import", xml, NULL);
+	assert_run(r, 0);
+	g_assert_cmpstr(r->out, ==, "");
+	/* the unknown parameter: a warning with where it is, and nothing else */
+	assert_contains(r->err, xml_warning);
+	assert_contains(r->err, "No_Such_Thing");
+	lines = g_strsplit(r->err, "\n", -1);
+	g_assert_cmpuint(g_strv_length(lines), ==, 2);
+	assert_get(t, NULL, "SIP_Transport_1_", "TLS");
+	/* tipringctl prints UTF-8 as such only in a UTF-8 locale */
+	utf8_get = ctl_env(utf8, "--address", t->address, "get", "Display_Name_1_", NULL);
+	assert_run(utf8_get, 0);
+	g_assert_cmpstr(utf8_get->out, ==, "Display_Name_1_=Caf\xc3\xa9 & Bar\n");
+	assert_get(t, NULL, "GPP_A", "");
+	assert_get(t, NULL, "GPP_B", "keep-b");
+	status = ctl(t, "status", NULL);
+	assert_run(status, 0);
+	assert_contains(status->out, "  Line 1: enabled, transport TLS\n");
+
+	/* text, with an import read from beside it */
+	text = ctl(t, "profile", "import", site, NULL);
+	assert_run(text, 0);
+	g_assert_cmpstr(text->out, ==, "");
+	assert_contains(text->err, text_warning);
+	assert_contains(text->err, "Not_A_Param_2_");
+	assert_get(t, NULL, "Proxy_1_", "base.example.com");
+	assert_get(t, NULL, "GPP_C", "from site");
+	assert_get(t, NULL, "Register_Expires_1_", "600");
+	assert_get(t, NULL, "Display_Name_1_", "say \"hi\"");
+	daemon_stop(d);
+}
+
+static void
+test_profile_refused(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autofree gchar *unclosed = write_file(t, "unclosed.xml",
+						"<flat-profile>\n"
+						"  <Proxy_1_>ok.example.com</Proxy_1_>\n"
+						"  <GPP_A>never closed\n"
+						"</flat-profile>\n");
+	g_autofree gchar *bad_value = write_file(t, "bad-value.xml",
+						 "<flat-profile>\n"
+						 "  <Proxy_1_>ok.example.com</Proxy_1_>\n"
+						 "  <SIP_Transport_1_>FOO</SIP_Transport_1_>\n"
+						 "</flat-profile>\n");
+	g_autofree gchar *bad_escape = write_file(t, "bad-escape.cfg",
+						  "Proxy[1] \"ok.example.com\" ;\n"
+						  "GPP_A \"oops \\x\" ;\n");
+	g_autofree gchar *missing = g_build_filename(t->dir, "missing.txt", NULL);
+	g_autofree gchar *importer = write_file(t, "importer.cfg",
+						"Proxy[1] \"ok.example.com\" ;\n"
+						"import missing.txt\n");
+	g_autofree gchar *absent = g_build_filename(t->dir, "absent.xml", NULL);
+	g_autofree gchar *value_where = g_strdup_printf("%s: line 3, column 3: ", bad_value);
+	g_autoptr(Run) set = ctl(t, "set", "Display_Name_1_=Front desk", NULL);
+	g_autofree gchar *before = NULL;
+	g_autofree gchar *after = NULL;
+	struct {
+		const gchar *path;
+		const gchar *needles[4];
+	} cases[] = {
+		{unclosed, {unclosed, "line 4, column", NULL}},
+		{bad_value, {value_where, "SIP_Transport_1_", "'FOO'", "UDP, TCP, TLS"}},
+		{bad_escape, {bad_escape, "line 2, column 13", "\\x", NULL}},
+		{importer, {importer, "line 2, column 1", missing, NULL}},
+	};
+
+	assert_run(set, 0);
+	before = get_all_at(t->address, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(Run) r = ctl(t, "profile", "import", cases[i].path, NULL);
+
+		assert_run(r, 1);
+		g_assert_cmpstr(r->out, ==, "");
+		for (guint j = 0; j < G_N_ELEMENTS(cases[i].needles) && cases[i].needles[j]; j++)
+			assert_contains(r->err, cases[i].needles[j]);
+		g_assert_true(g_str_has_suffix(r->err, "tipringctl: nothing was changed\n"));
+		assert_lacks(r->err, "warning");
+		assert_lacks(r->err, "Proxy_1_");
+	}
+	{
+		g_autoptr(Run) r = ctl(t, "profile", "import", absent, NULL);
+		assert_run(r, 1);
+		assert_contains(r->err, absent);
+	}
+	after = get_all_at(t->address, NULL);
+	g_assert_cmpstr(after, ==, before);
+	assert_get(t, NULL, "Proxy_1_", "");
+	assert_get(t, NULL, "Display_Name_1_", "Front desk");
+	daemon_stop(d);
+}
+
+static void
+test_profile_export(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autofree gchar *xml = write_file(t, "access.xml",
+					   "<flat-profile>\n"
+					   "  <SIP_Transport_1_ ua=\"rw\">TCP</SIP_Transport_1_>\n"
+					   "  <Connection_Type ua=\"na\"/>\n"
+					   "</flat-profile>\n");
+	g_autoptr(Run) set = ctl(t, "set", "Password_1_=" SECRET, "User_Password=" SECRET2,
+				 "Display_Name_1_=A & B <c>", NULL);
+	g_autoptr(Run) import = ctl(t, "profile", "import", xml, NULL);
+	g_autoptr(Run) plain = ctl(t, "profile", "export", NULL);
+	g_autoptr(Run) admin_xml =
+		ctl(t, "--format", "xml", "--level", "admin", "profile", "export", NULL);
+	g_autoptr(Run) user_text =
+		ctl(t, "profile", "export", "--format", "text", "--level", "user", NULL);
+	g_autoptr(Run) admin_text = ctl(t, "profile", "export", "--format", "text", NULL);
+	g_autoptr(Run) bad_format = ctl(t, "profile", "export", "--format", "json", NULL);
+	g_autoptr(Run) bad_level = ctl(t, "profile", "export", "--level", "root", NULL);
+
+	assert_run(set, 0);
+	assert_run(import, 0);
+	g_assert_cmpstr(import->err, ==, "");
+
+	/* the default: admin, XML */
+	assert_run(plain, 0);
+	g_assert_cmpstr(plain->err, ==, "");
+	g_assert_true(g_str_has_prefix(plain->out, "<?xml"));
+	assert_contains(plain->out, "\n<flat-profile>\n");
+	assert_contains(plain->out, "<Password_1_ ua=\"na\">" SECRET "</Password_1_>\n");
+	assert_contains(plain->out, "<User_Password ua=\"rw\">" SECRET2 "</User_Password>\n");
+	assert_contains(plain->out, "<SIP_Transport_1_ ua=\"rw\">TCP</SIP_Transport_1_>\n");
+	assert_contains(plain->out, "<Display_Name_1_ ua=\"na\">A &amp; B &lt;c&gt;</");
+	g_assert_true(g_str_has_suffix(plain->out, "</flat-profile>\n"));
+	assert_run(admin_xml, 0);
+	g_assert_cmpstr(admin_xml->out, ==, plain->out);
+
+	/* user, text: what the user may see, no password text, no hidden parameter */
+	assert_run(user_text, 0);
+	g_assert_cmpstr(user_text->err, ==, "");
+	g_assert_true(g_str_has_prefix(user_text->out, "# "));
+	assert_lacks(user_text->out, "<");
+	assert_lacks(user_text->out, SECRET);
+	assert_lacks(user_text->out, SECRET2);
+	assert_lacks(user_text->out, "\nPassword[1]");
+	assert_lacks(user_text->out, "\nConnection_Type");
+	assert_lacks(user_text->out, "\nDisplay_Name[1]");
+	assert_contains(user_text->out, "\nUser_Password ! ;\n");
+	assert_contains(user_text->out, "\nSIP_Transport[1] ! \"TCP\" ;\n");
+
+	assert_run(admin_text, 0);
+	assert_contains(admin_text->out, "\nPassword[1] \"" SECRET "\" ;\n");
+	assert_contains(admin_text->out, "\nConnection_Type \"DHCP\" ;\n");
+	assert_contains(admin_text->out, "\nDisplay_Name[1] \"A & B <c>\" ;\n");
+
+	/* the daemon refuses what it does not know */
+	assert_run(bad_format, 1);
+	g_assert_cmpstr(bad_format->out, ==, "");
+	assert_contains(bad_format->err, "'json'");
+	assert_run(bad_level, 1);
+	g_assert_cmpstr(bad_level->out, ==, "");
+	assert_contains(bad_level->err, "'root'");
+	daemon_stop(d);
+}
+
+static void
+test_profile_usage(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autofree gchar *xml = write_file(t, "p.xml",
+					   "<flat-profile><SIP_Transport_1_>TLS</SIP_Transport_1_>"
+					   "</flat-profile>\n");
+	const gchar *const *wrong[] = {
+		(const gchar *const[]){"profile", NULL},
+		(const gchar *const[]){"profile", "frobnicate", NULL},
+		(const gchar *const[]){"profile", "import", NULL},
+		(const gchar *const[]){"profile", "import", xml, xml, NULL},
+		(const gchar *const[]){"profile", "export", "xml", NULL},
+		(const gchar *const[]){"profile", "export", "import", xml, NULL},
+		(const gchar *const[]){"profile", xml, NULL},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(wrong); i++) {
+		g_autoptr(GPtrArray) args = g_ptr_array_new();
+		g_autoptr(Run) r = NULL;
+
+		g_ptr_array_add(args, "--address");
+		g_ptr_array_add(args, t->address);
+		for (guint j = 0; wrong[i][j] != NULL; j++)
+			g_ptr_array_add(args, (gpointer)wrong[i][j]);
+		g_ptr_array_add(args, NULL);
+		r = ctl_runv(NULL, (const gchar *const *)args->pdata);
+		assert_run(r, 2);
+		g_assert_cmpstr(r->out, ==, "");
+		assert_contains(r->err, "profile import FILE");
+		assert_contains(r->err, "profile export");
+	}
+	/* nothing was sent */
+	assert_get(t, NULL, "SIP_Transport_1_", "UDP");
+	daemon_stop(d);
+}
+
+/* tipringctl --address ADDRESS ARGS... in a UTF-8 locale */
+static Run *ctl_utf8(const gchar *address, const gchar *first, ...) G_GNUC_NULL_TERMINATED;
+
+static Run *
+ctl_utf8(const gchar *address, const gchar *first, ...)
+{
+	va_list ap;
+	Run *r;
+
+	va_start(ap, first);
+	r = ctl_va(utf8, address, first, ap);
+	va_end(ap);
+	return r;
+}
+
+/*
+ * What one daemon exports, another imports: the same configuration, in
+ * both formats, for an ATA and a phone. In a UTF-8 locale, where tipringctl
+ * passes UTF-8 through.
+ */
+static void
+test_profile_round_trip(Test *t)
+{
+	g_autofree gchar *other_state = g_build_filename(t->dir, "other", NULL);
+	g_autofree gchar *other_socket = g_build_filename(t->dir, "other-sock", NULL);
+	g_autofree gchar *other = g_strdup_printf("unix:path=%s", other_socket);
+	g_autofree gchar *setup = write_file(
+		t, "setup.cfg",
+		"SIP_Transport[2] ! \"TLS\" ;\n"
+		"Display_Name[1] ? \"a \\\"quoted\\\" \\\\ Caf\xc3\xa9 \xe2\x98\xba\" ;\n"
+		"GPP_D ! \"<x & y>\" ;\n"
+		"Line_Enable[1] ? \"no\" ;\n"
+		"Register_Expires[2] \"90\" ;\n");
+	Daemon *a = start_daemon(t, two_devices);
+	Daemon *b = start_daemon_at(t, other, other_state, two_devices);
+	const gchar *const formats[] = {"xml", "text", NULL};
+	const gchar *const devices[] = {"0", "desk", NULL};
+	g_autoptr(Run) import =
+		ctl_utf8(t->address, "--device", "0", "profile", "import", setup, NULL);
+	g_autoptr(Run) set = ctl_utf8(t->address, "--device", "desk", "set", "Password_3_=" SECRET,
+				      "SIP_Transport_4_=TCP", "GPP_P=Fl\xc3\xbcr", NULL);
+	g_autoptr(Run) check = NULL;
+	g_autofree gchar *fresh = NULL;
+	g_autofree gchar *now = NULL;
+
+	assert_run(import, 0);
+	g_assert_cmpstr(import->err, ==, "");
+	assert_run(set, 0);
+	fresh = get_all_at(other, "0");
+
+	for (guint f = 0; formats[f] != NULL; f++) {
+		for (guint i = 0; devices[i] != NULL; i++) {
+			g_autofree gchar *name =
+				g_strdup_printf("%s-%s.profile", devices[i], formats[f]);
+			g_autoptr(Run) exported =
+				ctl_utf8(t->address, "--device", devices[i], "profile", "export",
+					 "--format", formats[f], NULL);
+			g_autoptr(Run) want =
+				ctl_utf8(t->address, "--device", devices[i], "get", NULL);
+			g_autoptr(Run) reset =
+				ctl_utf8(other, "--device", devices[i], "factory-reset", NULL);
+			g_autoptr(Run) imported = NULL;
+			g_autoptr(Run) got = NULL;
+			g_autoptr(Run) again = NULL;
+			g_autofree gchar *path = NULL;
+
+			assert_run(exported, 0);
+			assert_run(want, 0);
+			assert_run(reset, 0);
+			path = write_file(t, name, exported->out);
+			imported = ctl_utf8(other, "--device", devices[i], "profile", "import",
+					    path, NULL);
+			assert_run(imported, 0);
+			g_assert_cmpstr(imported->err, ==, "");
+			got = ctl_utf8(other, "--device", devices[i], "get", NULL);
+			assert_run(got, 0);
+			g_assert_cmpstr(got->out, ==, want->out);
+			/* passwords and user access too: the same profile comes back */
+			again = ctl_utf8(other, "--device", devices[i], "profile", "export",
+					 "--format", formats[f], NULL);
+			assert_run(again, 0);
+			g_assert_cmpstr(again->out, ==, exported->out);
+		}
+	}
+	check = ctl_utf8(other, "--device", "0", "get", "Display_Name_1_", NULL);
+	assert_run(check, 0);
+	g_assert_cmpstr(check->out, ==,
+			"Display_Name_1_=a \"quoted\" \\ Caf\xc3\xa9 \xe2\x98\xba\n");
+	now = get_all_at(other, "0");
+	g_assert_cmpstr(now, !=, fresh);
+	daemon_stop(b);
+	daemon_stop(a);
+}
+
+/* the refused import, in German: refused here (syntax) and by the daemon (a value) */
+static void
+test_translation_profile(Test *t)
+{
+	g_autofree gchar *localedir_env =
+		g_strconcat("TIPRING_LOCALEDIR=", g_getenv("TIPRING_LOCALEDIR"), NULL);
+	const gchar *const german[] = {"LC_ALL=C.UTF-8", "LANGUAGE=de", localedir_env, NULL};
+	Daemon *d = start_daemon(t, spa2102);
+	g_autofree gchar *syntax = write_file(t, "syntax.xml", "<flat-profile>\n<GPP_A>\n");
+	g_autofree gchar *value = write_file(t, "value.cfg", "SIP_Transport[1] \"FOO\" ;\n");
+	const gchar *const files[] = {syntax, value, NULL};
+
+	for (guint i = 0; files[i] != NULL; i++) {
+		g_autoptr(Run) r = ctl_env(german, "--address", t->address, "profile", "import",
+					   files[i], NULL);
+		assert_run(r, 1);
+		assert_contains(r->err, files[i]);
+		assert_contains(r->err, NOTHING_DE);
+		assert_lacks(r->err, "nothing was changed\n");
+	}
+	assert_get(t, NULL, "SIP_Transport_1_", "UDP");
+	daemon_stop(d);
+}
+
 /* the harness */
 
 static const gchar *
@@ -837,6 +1237,12 @@ static const TestCase tests[] = {
 	{"/tipringctl/default-address", test_default_address, NULL},
 	{"/tipringctl/translation/mechanism", test_translation_mechanism, skip_without_msgfmt},
 	{"/tipringctl/translation/german", test_translation_german, skip_without_catalogue},
+	{"/tipringctl/profile/import", test_profile_import, NULL},
+	{"/tipringctl/profile/refused", test_profile_refused, NULL},
+	{"/tipringctl/profile/export", test_profile_export, NULL},
+	{"/tipringctl/profile/usage", test_profile_usage, NULL},
+	{"/tipringctl/profile/round-trip", test_profile_round_trip, NULL},
+	{"/tipringctl/translation/profile", test_translation_profile, skip_without_catalogue},
 };
 
 int
