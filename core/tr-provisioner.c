@@ -185,10 +185,15 @@ provisioner_log(TrProvisioner *self, const gchar *param, const gchar *err)
 	msg = tr_profile_rule_expand(template, log_macros_lookup, &lm, &error);
 	if (msg == NULL) {
 		g_debug("%s: %s", param, error->message);
-		g_info("%s%s%s", template, err != NULL ? ": " : "", err != NULL ? err : "");
-		return;
+		msg = g_strdup_printf("%s%s%s", template, err != NULL ? ": " : "",
+				      err != NULL ? err : "");
 	}
-	g_info("%s", msg);
+	/* the outcome is the device's log, as the SPA sends it to syslog; the
+	 * request only in verbose logs */
+	if (g_strcmp0(param, "Log_Resync_Request_Msg") == 0)
+		g_info("%s", msg);
+	else
+		g_message("%s", msg);
 }
 
 /* a URL for messages: the query may hold a password */
@@ -438,6 +443,17 @@ provisioner_http_sent_cb(GObject *source, GAsyncResult *result, gpointer user_da
 		return;
 	}
 
+	/* a redirect may not take an https rule off TLS */
+	if (g_strcmp0(run->rule.scheme, "https") == 0 &&
+	    g_strcmp0(g_uri_get_scheme(soup_message_get_uri(run->msg)), "https") != 0) {
+		provisioner_rule_failed(
+			self, g_error_new(TR_ERROR, TR_ERROR_ACCESS_DENIED,
+					  /* TRANSLATORS: %s is the server */
+					  _("%s redirected an https rule to a URL without "
+					    "TLS; refused"),
+					  run->rule.host));
+		return;
+	}
 	status = soup_message_get_status(run->msg);
 	if (status == SOUP_STATUS_NOT_FOUND) {
 		provisioner_fetched(self, NULL,

@@ -45,6 +45,7 @@ struct _TrRegistration {
 
 	Agent *agent;	  /* the running one */
 	GPtrArray *dying; /* agents unregistering and shutting down */
+	gboolean pending; /* bring_up() once the dying agents free the SIP port */
 	gchar *config_key;
 	guint retry_source;
 	guint failures;
@@ -197,6 +198,12 @@ destroy_agent_cb(gpointer user_data)
 	g_autoptr(TrRegistration) self = g_object_ref(agent->self);
 
 	g_ptr_array_remove(self->dying, agent);
+	/* the old agent's SIP port is free now */
+	if (self->pending && self->dying->len == 0) {
+		self->pending = FALSE;
+		if (self->started && self->agent == NULL)
+			bring_up(self);
+	}
 	return G_SOURCE_REMOVE;
 }
 
@@ -494,14 +501,14 @@ bring_up(TrRegistration *self)
 		set_error(self, why);
 		set_state(self, TR_REGISTRATION_FAILED);
 		set_next(self, 0);
-		g_warning("line %u: %s", tr_line_get_index(self->line), why);
+		g_message("line %u: %s", tr_line_get_index(self->line), why);
 		return;
 	}
 	if (!tr_transport_line_attach(transport, self->line, &error)) {
 		set_error(self, error->message);
 		set_state(self, TR_REGISTRATION_FAILED);
 		set_next(self, 0);
-		g_warning("line %u: %s: %s", tr_line_get_index(self->line),
+		g_message("line %u: %s: %s", tr_line_get_index(self->line),
 			  tr_plugin_get_name(TR_PLUGIN(transport)), error->message);
 		return;
 	}
@@ -525,7 +532,10 @@ bring_up(TrRegistration *self)
 	agent->nua = nua_create(
 		tr_engine_get_su_root(self->engine), agent_callback, (nua_magic_t *)agent,
 		NUTAG_URL(bind), SIPTAG_FROM_STR(from), NUTAG_M_USERNAME(user),
-		NUTAG_M_DISPLAY(display[0] != '\0' ? display : NULL),
+		/* a 5xx with Retry-After is a failure to back off from, not
+		 * something Sofia retries by itself while the line says
+		 * "registering" */
+		NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_DISPLAY(display[0] != '\0' ? display : NULL),
 		TAG_IF(outbound != NULL, NUTAG_PROXY(URL_STRING_MAKE(outbound))), TAG_END());
 	if (agent->nua == NULL) {
 		g_autofree gchar *why =
@@ -535,7 +545,7 @@ bring_up(TrRegistration *self)
 		set_error(self, why);
 		set_state(self, TR_REGISTRATION_FAILED);
 		set_next(self, 0);
-		g_warning("line %u: %s", tr_line_get_index(self->line), why);
+		g_message("line %u: %s", tr_line_get_index(self->line), why);
 		return;
 	}
 	self->agent = agent;
@@ -556,6 +566,7 @@ apply(TrRegistration *self)
 		return;
 	if (!should_register(self)) {
 		g_clear_pointer(&self->config_key, g_free);
+		self->pending = FALSE;
 		retire_agent(self);
 		set_next(self, 0);
 		set_state(self, TR_REGISTRATION_UNREGISTERED);
@@ -568,6 +579,13 @@ apply(TrRegistration *self)
 	g_free(self->config_key);
 	self->config_key = g_steal_pointer(&key);
 	self->failures = 0;
+	if (self->dying->len > 0) {
+		/* an old agent still holds the SIP port until it has shut down */
+		self->pending = TRUE;
+		set_next(self, 0);
+		set_state(self, TR_REGISTRATION_REGISTERING);
+		return;
+	}
 	bring_up(self);
 }
 
@@ -617,6 +635,7 @@ tr_registration_stop(TrRegistration *self)
 		g_signal_handler_disconnect(self->store, self->changed_id);
 	self->changed_id = 0;
 	self->started = FALSE;
+	self->pending = FALSE;
 	g_clear_pointer(&self->config_key, g_free);
 	retire_agent(self);
 	set_state(self, TR_REGISTRATION_UNREGISTERED);
