@@ -532,6 +532,8 @@ bring_up(TrRegistration *self)
 	agent->nua = nua_create(
 		tr_engine_get_su_root(self->engine), agent_callback, (nua_magic_t *)agent,
 		NUTAG_URL(bind), SIPTAG_FROM_STR(from), NUTAG_M_USERNAME(user),
+		/* no OPTIONS of Sofia's own to the registrar's port 5060 */
+		NUTAG_OUTBOUND("no-options-keepalive, no-validate"),
 		/* a 5xx with Retry-After is a failure to back off from, not
 		 * something Sofia retries by itself while the line says
 		 * "registering" */

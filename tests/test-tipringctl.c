@@ -6,7 +6,9 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -1129,6 +1131,602 @@ test_translation_profile(Test *t)
 	daemon_stop(d);
 }
 
+/* remote provisioning: `resync` against an HTTP server of the test's own */
+
+/*
+ * The server runs in a thread of its own, with a main context of its own:
+ * this thread blocks while tipringctl runs, and tipringctl while the daemon
+ * fetches from the server.
+ */
+typedef struct {
+	guint status;
+	gchar *body;
+} Route;
+
+typedef struct {
+	GMutex lock;
+	GCond cond;
+	GThread *thread;
+	GMainContext *context;
+	GMainLoop *loop;
+	guint port;	    /* 0 until it listens */
+	GHashTable *routes; /* path -> Route; 404 for the others */
+	GPtrArray *hits;    /* the paths asked for, in order */
+} HttpServer;
+
+static void
+route_free(Route *r)
+{
+	g_free(r->body);
+	g_free(r);
+}
+
+/* in the server's thread */
+static void
+http_handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+	     gpointer user_data)
+{
+	HttpServer *s = user_data;
+	Route *r;
+
+	g_mutex_lock(&s->lock);
+	g_ptr_array_add(s->hits, g_strdup(path));
+	r = g_hash_table_lookup(s->routes, path);
+	if (r == NULL) {
+		soup_server_message_set_status(msg, SOUP_STATUS_NOT_FOUND, NULL);
+	} else {
+		soup_server_message_set_status(msg, r->status, NULL);
+		soup_message_headers_set_content_type(soup_server_message_get_response_headers(msg),
+						      "text/xml", NULL);
+		soup_message_body_append(soup_server_message_get_response_body(msg),
+					 SOUP_MEMORY_COPY, r->body, strlen(r->body));
+	}
+	g_mutex_unlock(&s->lock);
+}
+
+static gpointer
+http_thread(gpointer data)
+{
+	HttpServer *s = data;
+	g_autoptr(SoupServer) server = NULL;
+	g_autoptr(GError) error = NULL;
+	GSList *uris;
+
+	g_main_context_push_thread_default(s->context);
+	server = soup_server_new(NULL, NULL);
+	soup_server_add_handler(server, NULL, http_handler, s, NULL);
+	soup_server_listen_local(server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+	g_assert_no_error(error);
+	uris = soup_server_get_uris(server);
+	g_assert_nonnull(uris);
+	g_mutex_lock(&s->lock);
+	s->port = g_uri_get_port(uris->data);
+	g_cond_signal(&s->cond);
+	g_mutex_unlock(&s->lock);
+	g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+
+	g_main_loop_run(s->loop);
+	soup_server_disconnect(server);
+	g_clear_object(&server);
+	while (g_main_context_iteration(s->context, FALSE))
+		;
+	g_main_context_pop_thread_default(s->context);
+	return NULL;
+}
+
+/* an HTTP server on 127.0.0.1, a free port, once it listens */
+static HttpServer *
+http_server_new(void)
+{
+	HttpServer *s = g_new0(HttpServer, 1);
+
+	g_mutex_init(&s->lock);
+	g_cond_init(&s->cond);
+	s->context = g_main_context_new();
+	s->loop = g_main_loop_new(s->context, FALSE);
+	s->routes =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)route_free);
+	s->hits = g_ptr_array_new_with_free_func(g_free);
+	s->thread = g_thread_new("http-server", http_thread, s);
+	g_mutex_lock(&s->lock);
+	while (s->port == 0)
+		g_cond_wait(&s->cond, &s->lock);
+	g_mutex_unlock(&s->lock);
+	return s;
+}
+
+static gboolean
+quit_loop_cb(gpointer data)
+{
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+http_server_free(HttpServer *s)
+{
+	/* a source of the server's context: it quits even before the loop runs */
+	g_main_context_invoke(s->context, quit_loop_cb, s->loop);
+	g_thread_join(s->thread);
+	g_main_loop_unref(s->loop);
+	g_main_context_unref(s->context);
+	g_hash_table_unref(s->routes);
+	g_ptr_array_unref(s->hits);
+	g_mutex_clear(&s->lock);
+	g_cond_clear(&s->cond);
+	g_free(s);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HttpServer, http_server_free)
+
+static void
+http_serve(HttpServer *s, const gchar *path, guint status, const gchar *body)
+{
+	Route *r = g_new0(Route, 1);
+
+	r->status = status;
+	r->body = g_strdup(body);
+	g_mutex_lock(&s->lock);
+	g_hash_table_insert(s->routes, g_strdup(path), r);
+	g_mutex_unlock(&s->lock);
+}
+
+/* how many requests asked for PATH; for any path if NULL */
+static guint
+http_hits(HttpServer *s, const gchar *path)
+{
+	guint n = 0;
+
+	g_mutex_lock(&s->lock);
+	for (guint i = 0; i < s->hits->len; i++) {
+		if (path == NULL || g_strcmp0(g_ptr_array_index(s->hits, i), path) == 0)
+			n++;
+	}
+	g_mutex_unlock(&s->lock);
+	return n;
+}
+
+static gchar *
+http_url(HttpServer *s, const gchar *path)
+{
+	return g_strdup_printf("http://127.0.0.1:%u%s", s->port, path);
+}
+
+/* what $MA gives: "02:0e:08:aa:bb:cc" -> "020e08aabbcc" */
+static gchar *
+mac_digits(const gchar *mac)
+{
+	GString *out = g_string_new(NULL);
+
+	for (const gchar *p = mac; *p != '\0'; p++) {
+		if (*p != ':')
+			g_string_append_c(out, g_ascii_tolower(*p));
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* registration against sipp, a SIP registrar that follows a scenario */
+
+#define SIPP_TIMEOUT "10s" /* sipp quits by itself after this, failing */
+
+/* a scenario's answer: STATUS, then EXTRA headers ("Name: value\n"...) */
+#define SIPP_ANSWER(status, extra)                                                                 \
+	"  <send>\n"                                                                               \
+	"    <![CDATA[\n"                                                                          \
+	"SIP/2.0 " status "\n"                                                                     \
+	"[last_Via:]\n"                                                                            \
+	"[last_From:]\n"                                                                           \
+	"[last_To:];tag=[pid]SIPpTag01[call_number]\n"                                             \
+	"[last_Call-ID:]\n"                                                                        \
+	"[last_CSeq:]\n" extra "Content-Length: 0\n"                                               \
+	"\n"                                                                                       \
+	"    ]]>\n"                                                                                \
+	"  </send>\n"
+
+/* a REGISTER whose Expires header must be EXPIRES, else sipp fails */
+#define SIPP_REGISTER(var, expires)                                                                \
+	"  <recv request=\"REGISTER\">\n"                                                          \
+	"    <action>\n"                                                                           \
+	"      <ereg regexp=\"^ *" expires " *$\" search_in=\"hdr\" header=\"Expires:\"\n"         \
+	"            check_it=\"true\" assign_to=\"" var "\"/>\n"                                  \
+	"    </action>\n"                                                                          \
+	"  </recv>\n"                                                                              \
+	"  <Reference variables=\"" var "\"/>\n"
+
+#define SIPP_SCENARIO(body)                                                                        \
+	"<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n"                                       \
+	"<scenario name=\"tipring\">\n" body "</scenario>\n"
+
+/* 200 for 120 s, then 200 for the un-REGISTER */
+static const gchar sipp_ok[] = SIPP_SCENARIO(
+	SIPP_REGISTER("e1", "120") SIPP_ANSWER("200 OK", "[last_Contact:];expires=120\n")
+		SIPP_REGISTER("e2", "0") SIPP_ANSWER("200 OK", ""));
+typedef struct {
+	GSubprocess *proc;
+	gboolean exited;
+	gchar *name;
+	gchar *messages; /* what it sent and received */
+	gchar *screen;	 /* its screen and errors */
+} Sipp;
+
+static void
+sipp_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
+	*(gboolean *)user_data = TRUE;
+}
+
+static gboolean
+sipp_is_done(gconstpointer data)
+{
+	return ((const Sipp *)data)->exited;
+}
+
+static void
+sipp_free(Sipp *s)
+{
+	if (!s->exited) {
+		g_subprocess_force_exit(s->proc);
+		wait_until(sipp_is_done, s);
+	}
+	g_clear_object(&s->proc);
+	g_free(s->name);
+	g_free(s->messages);
+	g_free(s->screen);
+	g_free(s);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Sipp, sipp_free)
+
+/* a free UDP port on ADDRESS, as the kernel picks them */
+static guint
+free_udp_port(const gchar *address)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+						 G_SOCKET_PROTOCOL_UDP, &error);
+	g_autoptr(GInetAddress) inet = g_inet_address_new_from_string(address);
+	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(inet, 0);
+	g_autoptr(GSocketAddress) local = NULL;
+
+	g_assert_no_error(error);
+	g_assert_true(g_socket_bind(socket, any, FALSE, &error));
+	g_assert_no_error(error);
+	local = g_socket_get_local_address(socket, &error);
+	g_assert_no_error(error);
+	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+}
+
+/* whether a UDP socket is bound to 127.0.0.1:PORT, from /proc/net/udp */
+static gboolean
+udp_port_bound(guint port)
+{
+	g_autofree gchar *table = NULL;
+	g_autofree gchar *local = g_strdup_printf("0100007F:%04X", port);
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents("/proc/net/udp", &table, NULL, NULL))
+		return FALSE;
+	lines = g_strsplit(table, "\n", -1);
+	for (guint i = 1; lines[i] != NULL; i++) {
+		g_auto(GStrv) fields = g_strsplit_set(g_strstrip(lines[i]), " \t", -1);
+		/* "sl: local remote ...", the blanks between them as empty fields */
+		for (guint j = 1; fields[j] != NULL; j++) {
+			if (fields[j][0] == '\0')
+				continue;
+			if (g_strcmp0(fields[j], local) == 0)
+				return TRUE;
+			break;
+		}
+	}
+	return FALSE;
+}
+
+typedef struct {
+	Sipp *sipp;
+	guint port;
+} SippWait;
+
+static gboolean
+sipp_listens(gconstpointer data)
+{
+	const SippWait *w = data;
+	return w->sipp->exited || udp_port_bound(w->port);
+}
+
+/* a poll: the main context turns between looks */
+static gboolean
+poll_until(Condition cond, gconstpointer data)
+{
+	gboolean timed_out = FALSE;
+	guint deadline = g_timeout_add_seconds(DEADLINE_S, set_flag_cb, &timed_out);
+
+	while (!cond(data) && !timed_out) {
+		gboolean tick = FALSE;
+		g_timeout_add(10, set_flag_cb, &tick);
+		while (!tick)
+			g_main_context_iteration(NULL, TRUE);
+	}
+	if (!timed_out)
+		g_source_remove(deadline);
+	return cond(data);
+}
+
+static void
+sipp_print_logs(Sipp *s)
+{
+	g_autofree gchar *screen = NULL;
+	g_autofree gchar *messages = NULL;
+
+	g_file_get_contents(s->screen, &screen, NULL, NULL);
+	g_file_get_contents(s->messages, &messages, NULL, NULL);
+	g_printerr("sipp %s said:\n%s\nmessages:\n%s\n", s->name, screen != NULL ? screen : "",
+		   messages != NULL ? messages : "");
+}
+
+/* sipp as a registrar on 127.0.0.1:PORT for one scenario, once it listens */
+static Sipp *
+sipp_start(Test *t, const gchar *name, const gchar *scenario, guint port)
+{
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_MERGE);
+	g_autofree gchar *file = g_strdup_printf("%s/%s.xml", t->dir, name);
+	g_autofree gchar *port_arg = g_strdup_printf("%u", port);
+	g_autoptr(GError) error = NULL;
+	Sipp *s = g_new0(Sipp, 1);
+	SippWait w = {s, port};
+
+	s->name = g_strdup(name);
+	s->messages = g_strdup_printf("%s/%s-messages.log", t->dir, name);
+	s->screen = g_strdup_printf("%s/%s-screen.log", t->dir, name);
+	g_assert_true(g_file_set_contents(file, scenario, -1, &error));
+	g_assert_no_error(error);
+	g_subprocess_launcher_set_cwd(launcher, t->dir);
+	g_subprocess_launcher_set_stdout_file_path(launcher, s->screen);
+	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+	s->proc = g_subprocess_launcher_spawn(launcher, &error, "sipp", "-sf", file, "-i",
+					      "127.0.0.1", "-p", port_arg, "-m", "1", "-nostdin",
+					      "-timeout", SIPP_TIMEOUT, "-timeout_error",
+					      "-trace_msg", "-message_file", s->messages, NULL);
+	g_assert_no_error(error);
+	g_subprocess_wait_async(s->proc, NULL, sipp_exited_cb, &s->exited);
+	poll_until(sipp_listens, &w);
+	if (s->exited || !udp_port_bound(port)) {
+		sipp_print_logs(s);
+		g_assert_not_reached();
+	}
+	return s;
+}
+
+/* sipp ends by itself, its scenario played to the end */
+static void
+sipp_assert_passed(Sipp *s)
+{
+	gboolean ok = wait_until(sipp_is_done, s) && g_subprocess_get_if_exited(s->proc) &&
+		      g_subprocess_get_exit_status(s->proc) == 0;
+
+	if (!ok)
+		sipp_print_logs(s);
+	g_assert_true(ok);
+}
+
+static const gchar *
+skip_without_sipp(void)
+{
+	g_autofree gchar *sipp = g_find_program_in_path("sipp");
+	return sipp == NULL ? "sipp is not installed (Debian: sip-tester)" : NULL;
+}
+
+#define RESYNC_FAILED "tipringctl: resync failed: "
+
+static const gchar resync_profile[] = "<flat-profile>\n"
+				      "  <GPP_A>from the server</GPP_A>\n"
+				      "  <Display_Name_1_>Provisioned</Display_Name_1_>\n"
+				      "</flat-profile>\n";
+
+/* the device's MAC, as `status` shows it */
+static gchar *
+status_mac(Test *t)
+{
+	g_autoptr(Run) r = ctl(t, "status", NULL);
+	g_autoptr(GRegex) re = g_regex_new(", MAC ([0-9a-f]{2}(:[0-9a-f]{2}){5}),", 0, 0, NULL);
+	g_autoptr(GMatchInfo) match = NULL;
+
+	assert_run(r, 0);
+	if (!g_regex_match(re, r->out, 0, &match))
+		g_printerr("no MAC in:\n%s\n", r->out);
+	g_assert_true(g_match_info_matches(match));
+	return g_match_info_fetch(match, 1);
+}
+
+/*
+ * `status`'s provisioning line: "last resync STAMP, OUTCOME\n", STAMP
+ * within the last minute; returns what follows the stamp
+ */
+static gchar *
+status_resync(Test *t)
+{
+	g_autoptr(Run) r = ctl(t, "status", NULL);
+	g_autoptr(GRegex) re =
+		g_regex_new("\n  Provisioning: last resync ([0-9]{4})-([0-9]{2})-([0-9]{2}) "
+			    "([0-9]{2}):([0-9]{2}):([0-9]{2}), ([^\n]*)\n",
+			    0, 0, NULL);
+	g_autoptr(GMatchInfo) match = NULL;
+	g_autoptr(GDateTime) when = NULL;
+	g_autoptr(GDateTime) now = g_date_time_new_now_local();
+	gint fields[6];
+	GTimeSpan age;
+
+	assert_run(r, 0);
+	if (!g_regex_match(re, r->out, 0, &match))
+		g_printerr("no resync in:\n%s\n", r->out);
+	g_assert_true(g_match_info_matches(match));
+	for (guint i = 0; i < 6; i++) {
+		g_autofree gchar *field = g_match_info_fetch(match, i + 1);
+		fields[i] = atoi(field);
+	}
+	when = g_date_time_new_local(fields[0], fields[1], fields[2], fields[3], fields[4],
+				     fields[5]);
+	g_assert_nonnull(when);
+	age = g_date_time_difference(now, when);
+	g_assert_cmpint(age, >=, 0);
+	g_assert_cmpint(age, <, 60 * G_TIME_SPAN_SECOND);
+	return g_match_info_fetch(match, 7);
+}
+
+static void
+test_resync(Test *t)
+{
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(HttpServer) server = http_server_new();
+	g_autofree gchar *mac = status_mac(t);
+	g_autofree gchar *digits = mac_digits(mac);
+	g_autofree gchar *path = g_strdup_printf("/spa%s.xml", digits);
+	g_autofree gchar *url = http_url(server, "/spa$MA.xml");
+	g_autofree gchar *rule = g_strconcat("Profile_Rule=", url, NULL);
+	g_autofree gchar *missing = http_url(server, "/missing.xml");
+	g_autofree gchar *missing_rule = g_strconcat("Profile_Rule=", missing, NULL);
+	g_autofree gchar *prefix = g_strdup_printf(RESYNC_FAILED "Profile_Rule %s: ", missing);
+	g_autofree gchar *outcome = NULL;
+	g_autofree gchar *failed = NULL;
+	g_autoptr(Run) set = NULL;
+	g_autoptr(Run) r = NULL;
+	g_autoptr(Run) refused = NULL;
+
+	http_serve(server, path, SOUP_STATUS_OK, resync_profile);
+	set = ctl(t, "set", rule, "GPP_A=before", NULL);
+	assert_run(set, 0);
+
+	/* success: silent, exit 0, the profile applied */
+	r = ctl(t, "resync", NULL);
+	assert_run(r, 0);
+	g_assert_cmpstr(r->out, ==, "");
+	g_assert_cmpstr(r->err, ==, "");
+	g_assert_cmpuint(http_hits(server, path), >=, 1);
+	assert_get(t, NULL, "GPP_A", "from the server");
+	assert_get(t, NULL, "Display_Name_1_", "Provisioned");
+	outcome = status_resync(t);
+	g_assert_cmpstr(outcome, ==, "succeeded");
+	g_clear_pointer(&outcome, g_free);
+
+	/* a 404: exit 1, the reason on stderr, nothing changed */
+	g_clear_pointer(&set, run_free);
+	set = ctl(t, "set", missing_rule, "GPP_A=before", NULL);
+	assert_run(set, 0);
+	g_clear_pointer(&r, run_free);
+	r = ctl(t, "resync", NULL);
+	assert_run(r, 1);
+	g_assert_cmpstr(r->out, ==, "");
+	g_assert_true(g_str_has_prefix(r->err, prefix));
+	assert_contains(r->err, "404");
+	/* one line */
+	g_assert_true(strchr(r->err, '\n') == r->err + strlen(r->err) - 1);
+	assert_get(t, NULL, "GPP_A", "before");
+	/* status says the same */
+	failed = g_strdup_printf("failed: %.*s", (int)(strlen(r->err) - strlen(RESYNC_FAILED) - 1),
+				 r->err + strlen(RESYNC_FAILED));
+	outcome = status_resync(t);
+	g_assert_cmpstr(outcome, ==, failed);
+	g_clear_pointer(&outcome, g_free);
+
+	/* provisioning disabled: refused, the last outcome kept */
+	g_clear_pointer(&set, run_free);
+	set = ctl(t, "set", "Provision_Enable=no", rule, NULL);
+	assert_run(set, 0);
+	refused = ctl(t, "resync", NULL);
+	assert_run(refused, 1);
+	g_assert_cmpstr(refused->out, ==, "");
+	g_assert_true(g_str_has_prefix(refused->err, RESYNC_FAILED));
+	assert_contains(refused->err, "Provision_Enable");
+	assert_get(t, NULL, "GPP_A", "before");
+	outcome = status_resync(t);
+	g_assert_cmpstr(outcome, ==, failed);
+	daemon_stop(d);
+}
+
+static gboolean
+line_registered(gconstpointer data)
+{
+	TrDbusLine *line = (TrDbusLine *)data;
+	const gchar *state = tr_dbus_line_get_registration_state(line);
+
+	/* "failed" stays until the parameters change */
+	return g_strcmp0(state, "registered") == 0 || g_strcmp0(state, "failed") == 0;
+}
+
+/* as tipringctl prints times */
+static gchar *
+format_local(gint64 when)
+{
+	g_autoptr(GDateTime) time = g_date_time_new_from_unix_local(when);
+	return g_date_time_format(time, "%Y-%m-%d %H:%M:%S");
+}
+
+/* `status` per line: "not registered", then "registered until ..." against sipp */
+static void
+test_status_registration(Test *t)
+{
+	guint registrar = free_udp_port("127.0.0.1");
+	guint sip_port = free_udp_port("0.0.0.0");
+	Daemon *d = start_daemon(t, spa2102);
+	g_autoptr(GDBusConnection) connection = connect_p2p(t->address, d);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GDBusObjectManager) objects = tr_dbus_object_manager_client_new_sync(
+		connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, NULL, ROOT_PATH, NULL, &error);
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(TrDbusLine) line = NULL;
+	g_autoptr(Sipp) ok = NULL;
+	g_autoptr(Run) before = ctl(t, "status", NULL);
+	g_autoptr(Run) set = NULL;
+	g_autoptr(Run) after = NULL;
+	g_autofree gchar *proxy = NULL;
+	g_autofree gchar *port = NULL;
+	g_autofree gchar *until = NULL;
+	g_autofree gchar *expected = NULL;
+
+	g_assert_no_error(error);
+	object = g_dbus_object_manager_get_object(objects, DEVICE0_PATH "/Line/1");
+	g_assert_nonnull(object);
+	line = tr_dbus_object_get_line(TR_DBUS_OBJECT(object));
+	while (sip_port == registrar)
+		sip_port = free_udp_port("0.0.0.0");
+	proxy = g_strdup_printf("Proxy_1_=127.0.0.1:%u", registrar);
+	port = g_strdup_printf("SIP_Port_1_=%u", sip_port);
+
+	assert_run(before, 0);
+	assert_contains(before->out, "  Line 1: enabled, transport UDP\n    not registered\n"
+				     "  Line 2: enabled, transport UDP\n    not registered\n");
+	assert_lacks(before->out, "last response");
+
+	/* registered for 120 s; the daemon unregisters when it stops */
+	ok = sipp_start(t, "ok", sipp_ok, registrar);
+	set = ctl(t, "set", proxy, "User_ID_1_=1001", port, "Register_Expires_1_=120",
+		  "Line_Enable_2_=no", NULL);
+	assert_run(set, 0);
+	wait_until(line_registered, line);
+	if (g_strcmp0(tr_dbus_line_get_registration_state(line), "registered") != 0)
+		g_printerr("line 1: '%s': %s\n", tr_dbus_line_get_registration_state(line),
+			   tr_dbus_line_get_last_error(line));
+	g_assert_cmpstr(tr_dbus_line_get_registration_state(line), ==, "registered");
+	until = format_local(tr_dbus_line_get_registered_until(line));
+	expected = g_strdup_printf("  Line 1: enabled, transport UDP\n"
+				   "    registered until %s\n"
+				   "    last response: 200 OK\n"
+				   "  Line 2: disabled, transport UDP\n"
+				   "    not registered\n",
+				   until);
+	after = ctl(t, "status", NULL);
+	assert_run(after, 0);
+	g_test_message("status:\n%s", after->out);
+	g_assert_cmpstr(after->err, ==, "");
+	assert_contains(after->out, expected);
+
+	g_clear_object(&line);
+	g_clear_object(&object);
+	g_clear_object(&objects);
+	g_dbus_connection_close_sync(connection, NULL, NULL);
+	daemon_stop(d);
+	sipp_assert_passed(ok);
+}
+
 /* the harness */
 
 static const gchar *
@@ -1243,6 +1841,8 @@ static const TestCase tests[] = {
 	{"/tipringctl/profile/usage", test_profile_usage, NULL},
 	{"/tipringctl/profile/round-trip", test_profile_round_trip, NULL},
 	{"/tipringctl/translation/profile", test_translation_profile, skip_without_catalogue},
+	{"/tipringctl/resync", test_resync, NULL},
+	{"/tipringctl/registration/status", test_status_registration, skip_without_sipp},
 };
 
 int
