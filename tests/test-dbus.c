@@ -7,13 +7,12 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "tr-dbus-generated.h"
+#include "tr-test-daemon.h"
+#include "tr-test-http.h"
 
 /*
  * The real tipringd, end to end: on a private session bus (GTestDBus) and
@@ -23,34 +22,16 @@
  * assertion leaves nothing running.
  */
 
-#define BUS_NAME     "org.tipring.Tipring1"
+#define BUS_NAME     TR_TEST_BUS_NAME
 #define ROOT_PATH    "/org/tipring/Tipring1"
 #define DEVICE0_PATH ROOT_PATH "/Device/0"
 #define DEVICE1_PATH ROOT_PATH "/Device/1"
 #define LINE1_PATH   DEVICE0_PATH "/Line/1"
 #define LINE2_PATH   DEVICE0_PATH "/Line/2"
 #define ERROR_NAME   "org.tipring.Tipring1.Error."
-#define DEADLINE_S   10
 #define SECRET	     "s3cret"
 
-typedef struct {
-	GSubprocess *proc;
-	GThread *reader;
-	gboolean done; /* exited, and its output read to the end */
-	gchar *out;    /* what it wrote, once done */
-	gchar *err;
-} Daemon;
-
-typedef struct {
-	gchar *dir;
-	gchar *state_dir;
-	gchar *socket_path;
-	gchar *address; /* unix:path=DIR/sock */
-	GPtrArray *daemons;
-} Test;
-
-typedef void (*TestBody)(Test *t);
-
+/* a client of a daemon: its device, and the ParametersChanged it sent */
 typedef struct {
 	GDBusConnection *connection;
 	GDBusObjectManager *objects;
@@ -58,31 +39,7 @@ typedef struct {
 	GPtrArray *changes; /* GStrv: the names of each ParametersChanged */
 } Client;
 
-static pid_t test_pid;
-
-/* waiting: the main context turns until a condition holds or DEADLINE_S pass */
-
-typedef gboolean (*Condition)(gconstpointer data);
-
-static gboolean
-set_flag_cb(gpointer data)
-{
-	*(gboolean *)data = TRUE;
-	return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until(Condition cond, gconstpointer data)
-{
-	gboolean timed_out = FALSE;
-	guint id = g_timeout_add_seconds(DEADLINE_S, set_flag_cb, &timed_out);
-
-	while (!cond(data) && !timed_out)
-		g_main_context_iteration(NULL, TRUE);
-	if (!timed_out)
-		g_source_remove(id);
-	return cond(data);
-}
+/* conditions for tr_test_wait_until() */
 
 static gboolean
 flag_is_set(gconstpointer data)
@@ -102,270 +59,6 @@ drain_main_context(void)
 {
 	while (g_main_context_iteration(NULL, FALSE))
 		;
-}
-
-/* daemons */
-
-/*
- * A thread of its own reads the daemon's pipes to the end, so that a daemon
- * that writes a lot never blocks on a full pipe while this thread waits in a
- * synchronous D-Bus call; the end is reported to the main context.
- */
-static gboolean
-mark_done_cb(gpointer user_data)
-{
-	((Daemon *)user_data)->done = TRUE;
-	return G_SOURCE_REMOVE;
-}
-
-static gpointer
-read_output_thread(gpointer user_data)
-{
-	Daemon *d = user_data;
-	g_autoptr(GBytes) out = NULL;
-	g_autoptr(GBytes) err = NULL;
-	g_autoptr(GError) error = NULL;
-	gsize size = 0;
-	const gchar *data;
-
-	if (!g_subprocess_communicate(d->proc, NULL, NULL, &out, &err, &error))
-		g_printerr("reading tipringd's output: %s\n", error->message);
-	/* the main thread looks at these only once done is set, in the idle */
-	data = out != NULL ? g_bytes_get_data(out, &size) : NULL;
-	d->out = g_strndup(data != NULL ? data : "", size);
-	size = 0;
-	data = err != NULL ? g_bytes_get_data(err, &size) : NULL;
-	d->err = g_strndup(data != NULL ? data : "", size);
-	g_idle_add(mark_done_cb, d);
-	return NULL;
-}
-
-static gboolean
-daemon_is_done(gconstpointer data)
-{
-	return ((const Daemon *)data)->done;
-}
-
-static void
-daemon_free(Daemon *d)
-{
-	if (!d->done) {
-		g_subprocess_force_exit(d->proc);
-		wait_until(daemon_is_done, d);
-	}
-	g_thread_join(d->reader);
-	g_clear_object(&d->proc);
-	g_free(d->out);
-	g_free(d->err);
-	g_free(d);
-}
-
-static void
-child_setup(gpointer user_data)
-{
-	/* the daemon goes when the test goes, even when an assertion aborts it */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != test_pid)
-		_exit(127);
-}
-
-/*
- * tipringd -v ARGS..., its output collected through pipes until it exits;
- * env: "NAME=VALUE" strings set for it, or NULL
- */
-static Daemon *
-daemon_spawn_env(Test *t, const gchar *const *env, const gchar *const *args)
-{
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
-		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_autoptr(GError) error = NULL;
-	Daemon *d = g_new0(Daemon, 1);
-
-	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
-	g_subprocess_launcher_unsetenv(launcher, "LANGUAGE");
-	for (guint i = 0; env != NULL && env[i] != NULL; i++) {
-		g_auto(GStrv) kv = g_strsplit(env[i], "=", 2);
-		g_subprocess_launcher_setenv(launcher, kv[0], kv[1] != NULL ? kv[1] : "", TRUE);
-	}
-	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
-	g_ptr_array_add(argv, (gpointer)g_getenv("TIPRINGD"));
-	g_ptr_array_add(argv, "-v");
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-
-	d->proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);
-	g_assert_no_error(error);
-	d->reader = g_thread_new("tipringd-output", read_output_thread, d);
-	g_ptr_array_add(t->daemons, d);
-	return d;
-}
-
-static Daemon *
-daemon_spawn(Test *t, const gchar *const *args)
-{
-	return daemon_spawn_env(t, NULL, args);
-}
-
-static const gchar *
-daemon_stderr(Daemon *d)
-{
-	return d->done ? d->err : "";
-}
-
-/* the daemon must be done */
-static gboolean
-daemon_output_contains(Daemon *d, const gchar *needle)
-{
-	g_assert_true(d->done);
-	return strstr(d->out, needle) != NULL || strstr(d->err, needle) != NULL;
-}
-
-/* waits for the daemon to exit by itself and returns its exit status */
-static gint
-daemon_wait_exit(Daemon *d)
-{
-	g_assert_true(wait_until(daemon_is_done, d));
-	if (!g_subprocess_get_if_exited(d->proc)) {
-		g_printerr("tipringd died of signal %d; it said:\n%s\n",
-			   g_subprocess_get_term_sig(d->proc), daemon_stderr(d));
-		g_assert_not_reached();
-	}
-	return g_subprocess_get_exit_status(d->proc);
-}
-
-/* SIGTERM must end the daemon cleanly */
-static void
-daemon_stop(Daemon *d)
-{
-	gint status;
-
-	g_subprocess_send_signal(d->proc, SIGTERM);
-	status = daemon_wait_exit(d);
-	if (status != 0)
-		g_printerr("tipringd said:\n%s\n", daemon_stderr(d));
-	g_assert_cmpint(status, ==, 0);
-}
-
-typedef struct {
-	gboolean appeared;
-	Daemon *daemon;
-} NameWait;
-
-static void
-name_appeared_cb(GDBusConnection *connection, const gchar *name, const gchar *owner,
-		 gpointer user_data)
-{
-	((NameWait *)user_data)->appeared = TRUE;
-}
-
-static gboolean
-name_wait_over(gconstpointer data)
-{
-	const NameWait *w = data;
-	return w->appeared || w->daemon->done;
-}
-
-static void
-assert_daemon_alive(Daemon *d)
-{
-	if (d->done)
-		g_printerr("tipringd exited early; it said:\n%s\n", daemon_stderr(d));
-	g_assert_false(d->done);
-}
-
-/* tipringd --session --state-dir STATE --device D..., once it owns the name */
-static Daemon *
-start_session_daemon_env(Test *t, const gchar *const *env, const gchar *state_dir,
-			 const gchar *const *devices)
-{
-	g_autoptr(GPtrArray) args = g_ptr_array_new();
-	NameWait w = {FALSE, NULL};
-	guint watch;
-
-	g_ptr_array_add(args, "--session");
-	g_ptr_array_add(args, "--state-dir");
-	g_ptr_array_add(args, (gpointer)state_dir);
-	for (guint i = 0; devices[i] != NULL; i++) {
-		g_ptr_array_add(args, "--device");
-		g_ptr_array_add(args, (gpointer)devices[i]);
-	}
-	g_ptr_array_add(args, NULL);
-
-	watch = g_bus_watch_name(G_BUS_TYPE_SESSION, BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-				 name_appeared_cb, NULL, &w, NULL);
-	w.daemon = daemon_spawn_env(t, env, (const gchar *const *)args->pdata);
-	wait_until(name_wait_over, &w);
-	g_bus_unwatch_name(watch);
-	assert_daemon_alive(w.daemon);
-	g_assert_true(w.appeared);
-	return w.daemon;
-}
-
-static Daemon *
-start_session_daemon(Test *t, const gchar *state_dir, const gchar *const *devices)
-{
-	return start_session_daemon_env(t, NULL, state_dir, devices);
-}
-
-/* a peer connection to ADDRESS, tried until the daemon listens */
-static GDBusConnection *
-connect_p2p(const gchar *address, Daemon *d)
-{
-	gboolean timed_out = FALSE;
-	guint deadline = g_timeout_add_seconds(DEADLINE_S, set_flag_cb, &timed_out);
-
-	for (;;) {
-		g_autoptr(GError) error = NULL;
-		g_autoptr(GDBusConnection) connection = g_dbus_connection_new_for_address_sync(
-			address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
-		gboolean tick = FALSE;
-
-		if (connection != NULL) {
-			g_source_remove(deadline);
-			return g_steal_pointer(&connection);
-		}
-		if (timed_out || d->done) {
-			g_printerr("cannot connect to %s: %s\n", address, error->message);
-			assert_daemon_alive(d);
-			g_assert_not_reached();
-		}
-		/* poll again shortly; the main context runs meanwhile */
-		g_timeout_add(20, set_flag_cb, &tick);
-		while (!tick)
-			g_main_context_iteration(NULL, TRUE);
-	}
-}
-
-/* tipringd --p2p ADDRESS --state-dir STATE --device D..., once it listens */
-static Daemon *
-start_p2p_daemon_at(Test *t, const gchar *address, const gchar *state_dir,
-		    const gchar *const *devices)
-{
-	g_autoptr(GPtrArray) args = g_ptr_array_new();
-	g_autoptr(GDBusConnection) probe = NULL;
-	Daemon *d;
-
-	g_ptr_array_add(args, "--p2p");
-	g_ptr_array_add(args, (gpointer)address);
-	g_ptr_array_add(args, "--state-dir");
-	g_ptr_array_add(args, (gpointer)state_dir);
-	for (guint i = 0; devices[i] != NULL; i++) {
-		g_ptr_array_add(args, "--device");
-		g_ptr_array_add(args, (gpointer)devices[i]);
-	}
-	g_ptr_array_add(args, NULL);
-	d = daemon_spawn(t, (const gchar *const *)args->pdata);
-	probe = connect_p2p(address, d);
-	g_dbus_connection_close_sync(probe, NULL, NULL);
-	return d;
-}
-
-static Daemon *
-start_p2p_daemon(Test *t, const gchar *const *devices)
-{
-	return start_p2p_daemon_at(t, t->address, t->state_dir, devices);
 }
 
 static const gchar *const spa2102[] = {"SPA2102", NULL};
@@ -532,7 +225,7 @@ sync_with_daemon(Client *c)
 }
 
 static gchar *
-config_path(Test *t, const gchar *device_name)
+config_path(TrTest *t, const gchar *device_name)
 {
 	return g_build_filename(t->state_dir, device_name, "config.ini", NULL);
 }
@@ -540,14 +233,14 @@ config_path(Test *t, const gchar *device_name)
 /* the tests */
 
 static void
-test_manager(Test *t)
+test_manager(TrTest *t)
 {
 	const gchar *const models[] = {"SPA2102", "SPA3102", "SPA922", "SPA942",
 				       "SPA962",  "WRP400",  NULL};
 	const gchar *const devices[] = {DEVICE0_PATH, NULL};
 	const gchar *const backends[] = {"device-spa2102", "device-spa3102", "device-spa9x2",
 					 "device-wrp400", NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
 	g_autoptr(TrDbusManager) manager = manager_new(bus, BUS_NAME);
 	GVariant *plugins;
@@ -578,14 +271,14 @@ test_manager(Test *t)
 		g_assert_true(found);
 	}
 	g_assert_cmpuint(started, ==, 4);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_objects(Test *t)
+test_objects(TrTest *t)
 {
 	const gchar *const lines[] = {LINE1_PATH, LINE2_PATH, NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) objects = NULL;
@@ -635,13 +328,13 @@ test_objects(Test *t)
 		g_assert_true(tr_dbus_line_get_enabled(line));
 		g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
 	}
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_get_parameters(Test *t)
+test_get_parameters(TrTest *t)
 {
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	const gchar *const all[] = {NULL};
 	const gchar *const bracket[] = {"SIP_Transport[1]", NULL};
@@ -667,14 +360,14 @@ test_get_parameters(Test *t)
 	tr_dbus_device_call_get_parameters_sync(c->device, unknown, &values, NULL, &error);
 	g_assert_null(values);
 	assert_remote_error(error, ERROR_NAME "UnknownParameter", "No_Such_Thing", NULL);
-	assert_daemon_alive(d);
-	daemon_stop(d);
+	tr_test_daemon_assert_alive(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_set_atomic(Test *t)
+test_set_atomic(TrTest *t)
 {
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = config_path(t, "spa2102");
@@ -698,7 +391,7 @@ test_set_atomic(Test *t)
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
 	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 typedef struct {
@@ -722,11 +415,11 @@ line_is_tls(gconstpointer data)
 }
 
 static void
-test_set_signals(Test *t)
+test_set_signals(TrTest *t)
 {
 	const gchar *const transport_expires[] = {"SIP_Transport_1_", "Register_Expires_1_", NULL};
 	const gchar *const enable[] = {"Line_Enable_1_", NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusLine) line1 = line_at(c->objects, LINE1_PATH);
 	g_autoptr(TrDbusLine) line2 = line_at(c->objects, LINE2_PATH);
@@ -745,13 +438,13 @@ test_set_signals(Test *t)
 	set_parameters(c->device, &error, "SIP_Transport[1]", "tls", "Register_Expires_1_", "600",
 		       "Line_Enable_1_", "yes", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, transport_expires);
 	assert_parameter(c->device, "SIP_Transport_1_", "TLS");
 	assert_parameter(c->device, "Register_Expires_1_", "600");
 
-	g_assert_true(wait_until(flag_is_set, &transport.seen));
+	g_assert_true(tr_test_wait_until(flag_is_set, &transport.seen));
 	g_assert_cmpstr(tr_dbus_line_get_transport(line1), ==, "TLS");
 	g_assert_cmpstr(tr_dbus_line_get_transport(line2), ==, "UDP");
 
@@ -764,19 +457,19 @@ test_set_signals(Test *t)
 
 	set_parameters(c->device, &error, "Line_Enable_1_", "no", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(flag_is_set, &enabled.seen));
+	g_assert_true(tr_test_wait_until(flag_is_set, &enabled.seen));
 	g_assert_false(tr_dbus_line_get_enabled(line1));
 	g_assert_true(tr_dbus_line_get_enabled(line2));
 	sync_with_daemon(c);
 	assert_changes(c, enable);
 	g_assert_false(other.seen);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_passwords(Test *t)
+test_passwords(TrTest *t)
 {
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) values = NULL;
@@ -789,7 +482,7 @@ test_passwords(Test *t)
 	assert_parameter(c->device, "Password_1_", "");
 	set_parameters(c->device, &error, "Password_1_", SECRET, NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	assert_changes(c, password);
 	assert_parameter(c->device, "Password_1_", "********");
 	assert_parameter(c->device, "Password_2_", "");
@@ -807,15 +500,15 @@ test_passwords(Test *t)
 	g_assert_cmpint(g_stat(path, &st), ==, 0);
 	g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
 
-	daemon_stop(d);
-	g_assert_true(daemon_output_contains(d, "SetParameters"));
-	g_assert_false(daemon_output_contains(d, SECRET));
+	tr_test_daemon_stop(d);
+	g_assert_true(tr_test_daemon_output_contains(d, "SetParameters"));
+	g_assert_false(tr_test_daemon_output_contains(d, SECRET));
 }
 
 static void
-test_properties_read_only(Test *t)
+test_properties_read_only(TrTest *t)
 {
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
 	g_autoptr(GVariant) reply = NULL;
@@ -843,13 +536,13 @@ test_properties_read_only(Test *t)
 	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
 	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
 	g_assert_cmpstr(tr_dbus_device_get_mac_address(c->device), !=, "00:11:22:33:44:55");
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_persistence(Test *t)
+test_persistence(TrTest *t)
 {
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *mac = NULL;
@@ -861,9 +554,9 @@ test_persistence(Test *t)
 		       "Display_Name_1_", "Front desk", "Password_1_", SECRET, NULL);
 	g_assert_no_error(error);
 	g_clear_pointer(&c, client_free);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 
-	d = start_session_daemon(t, t->state_dir, spa2102);
+	d = tr_test_start_session_daemon(t, NULL, spa2102);
 	c = client_new_session();
 	g_assert_cmpstr(tr_dbus_device_get_mac_address(c->device), ==, mac);
 	g_assert_cmpstr(tr_dbus_device_get_serial(c->device), ==, serial);
@@ -872,15 +565,15 @@ test_persistence(Test *t)
 	assert_parameter(c->device, "Display_Name_1_", "Front desk");
 	assert_parameter(c->device, "Password_1_", "********");
 	assert_parameter(c->device, "SIP_Transport_2_", "UDP");
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_factory_reset(Test *t)
+test_factory_reset(TrTest *t)
 {
 	const gchar *const names[] = {"SIP_Transport_1_", "Register_Expires_1_", "Password_1_",
 				      NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
 	g_autoptr(GError) error = NULL;
@@ -889,23 +582,23 @@ test_factory_reset(Test *t)
 	set_parameters(c->device, &error, "Password_1_", SECRET, "Register_Expires_1_", "600",
 		       "SIP_Transport_1_", "TLS", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	/* profile order, whatever order they were given in */
 	assert_changes(c, names);
-	g_assert_true(wait_until(line_is_tls, line));
+	g_assert_true(tr_test_wait_until(line_is_tls, line));
 	g_signal_connect(line, "g-properties-changed", G_CALLBACK(properties_changed_cb),
 			 &transport);
 
 	g_ptr_array_set_size(c->changes, 0);
 	tr_dbus_device_call_factory_reset_sync(c->device, NULL, &error);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, names);
 	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
 	assert_parameter(c->device, "Register_Expires_1_", "3600");
 	assert_parameter(c->device, "Password_1_", "");
-	g_assert_true(wait_until(flag_is_set, &transport.seen));
+	g_assert_true(tr_test_wait_until(flag_is_set, &transport.seen));
 	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
 
 	/* nothing left to reset: no signal */
@@ -914,15 +607,15 @@ test_factory_reset(Test *t)
 	g_assert_no_error(error);
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_several_devices(Test *t)
+test_several_devices(TrTest *t)
 {
 	const gchar *const devices[] = {"SPA2102", "SPA942:desk", NULL};
 	const gchar *const paths[] = {DEVICE0_PATH, DEVICE1_PATH, NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, devices);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, devices);
 	g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
 	g_autoptr(TrDbusManager) manager = manager_new(bus, BUS_NAME);
 	g_autoptr(GDBusObjectManager) objects = object_manager_new(bus, BUS_NAME);
@@ -961,76 +654,75 @@ test_several_devices(Test *t)
 	assert_remote_error(error, ERROR_NAME "UnknownParameter", "SIP_Transport_4_", NULL);
 	g_assert_true(g_file_test(desk_config, G_FILE_TEST_IS_REGULAR));
 	g_assert_false(g_file_test(ata_config, G_FILE_TEST_EXISTS));
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_unknown_model(Test *t)
+test_unknown_model(TrTest *t)
 {
 	const gchar *const args[] = {"--session", "--state-dir", t->state_dir,
 				     "--device",  "SPA9999",	 NULL};
-	Daemon *d = daemon_spawn(t, args);
+	TrTestDaemon *d = tr_test_daemon_spawn(t, NULL, args);
 
-	g_assert_cmpint(daemon_wait_exit(d), !=, 0);
-	g_assert_nonnull(strstr(daemon_stderr(d), "Unknown model 'SPA9999'"));
-	g_assert_nonnull(strstr(daemon_stderr(d), "SPA2102"));
-	g_assert_nonnull(strstr(daemon_stderr(d), "SPA942"));
+	g_assert_cmpint(tr_test_daemon_wait_exit(d), !=, 0);
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(d), "Unknown model 'SPA9999'"));
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(d), "SPA2102"));
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(d), "SPA942"));
 }
 
 static void
-test_no_device(Test *t)
+test_no_device(TrTest *t)
 {
 	const gchar *const args[] = {"--session", "--state-dir", t->state_dir, NULL};
 	const gchar *const two_buses[] = {"--session", "--p2p",	  t->address,
 					  "--device",  "SPA2102", NULL};
-	Daemon *d = daemon_spawn(t, args);
+	TrTestDaemon *d = tr_test_daemon_spawn(t, NULL, args);
 
-	g_assert_cmpint(daemon_wait_exit(d), ==, 2);
-	g_assert_nonnull(strstr(daemon_stderr(d), "--device"));
+	g_assert_cmpint(tr_test_daemon_wait_exit(d), ==, 2);
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(d), "--device"));
 
-	d = daemon_spawn(t, two_buses);
-	g_assert_cmpint(daemon_wait_exit(d), ==, 2);
-	g_assert_nonnull(strstr(daemon_stderr(d), "--p2p"));
+	d = tr_test_daemon_spawn(t, NULL, two_buses);
+	g_assert_cmpint(tr_test_daemon_wait_exit(d), ==, 2);
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(d), "--p2p"));
 }
 
 static void
-test_name_taken(Test *t)
+test_name_taken(TrTest *t)
 {
 	g_autofree gchar *other_state = g_build_filename(t->dir, "other", NULL);
 	const gchar *const args[] = {"--session", "--state-dir", other_state,
 				     "--device",  "SPA2102",	 NULL};
-	Daemon *first = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *first = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
 	g_autoptr(TrDbusManager) manager = manager_new(bus, BUS_NAME);
 	g_autofree gchar *owner = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(manager));
 	g_autoptr(TrDbusManager) again = NULL;
 	g_autofree gchar *owner_again = NULL;
-	Daemon *second = daemon_spawn(t, args);
+	TrTestDaemon *second = tr_test_daemon_spawn(t, NULL, args);
 
-	g_assert_cmpint(daemon_wait_exit(second), !=, 0);
-	g_assert_nonnull(strstr(daemon_stderr(second), BUS_NAME));
-	g_assert_nonnull(strstr(daemon_stderr(second), "another process"));
+	g_assert_cmpint(tr_test_daemon_wait_exit(second), !=, 0);
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(second), BUS_NAME));
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(second), "another process"));
 
 	/* the first one goes on, still the owner */
-	assert_daemon_alive(first);
+	tr_test_daemon_assert_alive(first);
 	again = manager_new(bus, BUS_NAME);
 	owner_again = g_dbus_proxy_get_name_owner(G_DBUS_PROXY(again));
 	g_assert_cmpstr(owner_again, ==, owner);
 	g_assert_cmpstr(tr_dbus_manager_get_version(again), !=, "");
-	daemon_stop(first);
+	tr_test_daemon_stop(first);
 }
 
 /* the bus going away is a failure, so that a supervisor restarts the daemon */
 static void
-test_bus_lost(Test *t)
+test_bus_lost(TrTest *t)
 {
 	const gchar *const args[] = {"--session", "--state-dir", t->state_dir,
 				     "--device",  "SPA2102",	 NULL};
 	g_autoptr(GTestDBus) bus = g_test_dbus_new(G_TEST_DBUS_NONE);
 	g_autoptr(GDBusConnection) watcher = NULL;
 	g_autoptr(GError) error = NULL;
-	NameWait w = {FALSE, NULL};
-	guint watch;
+	TrTestDaemon *d;
 
 	/* a bus of this test's own, watched through a private connection, so
 	 * that nothing in this process goes down with it */
@@ -1041,28 +733,22 @@ test_bus_lost(Test *t)
 			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
 		NULL, NULL, &error);
 	g_assert_no_error(error);
-	watch = g_bus_watch_name_on_connection(watcher, BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-					       name_appeared_cb, NULL, &w, NULL);
-	w.daemon = daemon_spawn(t, args);
-	wait_until(name_wait_over, &w);
-	g_bus_unwatch_name(watch);
-	assert_daemon_alive(w.daemon);
-	g_assert_true(w.appeared);
+	d = tr_test_daemon_spawn_on_bus(t, watcher, NULL, args);
 
 	g_dbus_connection_close_sync(watcher, NULL, NULL);
 	g_test_dbus_down(bus);
-	g_assert_cmpint(daemon_wait_exit(w.daemon), ==, 1);
-	g_assert_nonnull(strstr(daemon_stderr(w.daemon), "the bus connection was lost"));
+	g_assert_cmpint(tr_test_daemon_wait_exit(d), ==, 1);
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(d), "the bus connection was lost"));
 }
 
 static void
-test_p2p_two_clients(Test *t)
+test_p2p_two_clients(TrTest *t)
 {
 	const gchar *const transport[] = {"SIP_Transport_1_", NULL};
 	const gchar *const expires[] = {"Register_Expires_1_", NULL};
-	Daemon *d = start_p2p_daemon(t, spa2102);
-	g_autoptr(GDBusConnection) conn_a = connect_p2p(t->address, d);
-	g_autoptr(GDBusConnection) conn_b = connect_p2p(t->address, d);
+	TrTestDaemon *d = tr_test_start_p2p_daemon(t, spa2102);
+	g_autoptr(GDBusConnection) conn_a = tr_test_connect_p2p(t->address, d);
+	g_autoptr(GDBusConnection) conn_b = tr_test_connect_p2p(t->address, d);
 	g_autoptr(Client) a = client_new(conn_a, NULL, DEVICE0_PATH);
 	g_autoptr(Client) b = client_new(conn_b, NULL, DEVICE0_PATH);
 	g_autoptr(TrDbusManager) manager = manager_new(conn_b, NULL);
@@ -1074,8 +760,8 @@ test_p2p_two_clients(Test *t)
 	/* a change by one peer reaches both */
 	set_parameters(a->device, &error, "SIP_Transport_1_", "TCP", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, a->changes));
-	g_assert_true(wait_until(array_not_empty, b->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, a->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, b->changes));
 	assert_changes(a, transport);
 	assert_changes(b, transport);
 	assert_parameter(b->device, "SIP_Transport_1_", "TCP");
@@ -1089,21 +775,21 @@ test_p2p_two_clients(Test *t)
 	g_ptr_array_set_size(b->changes, 0);
 	set_parameters(b->device, &error, "Register_Expires_1_", "600", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, b->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, b->changes));
 	sync_with_daemon(b);
 	assert_changes(b, expires);
 	assert_parameter(b->device, "Register_Expires_1_", "600");
-	assert_daemon_alive(d);
+	tr_test_daemon_assert_alive(d);
 
 	g_clear_pointer(&b, client_free);
 	g_clear_object(&manager);
 	g_dbus_connection_close_sync(conn_b, NULL, NULL);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 	g_assert_false(g_file_test(t->socket_path, G_FILE_TEST_EXISTS));
 }
 
 static void
-test_p2p_socket(Test *t)
+test_p2p_socket(TrTest *t)
 {
 	const gchar *const args[] = {"--p2p",	 t->address, "--state-dir", t->state_dir,
 				     "--device", "SPA2102",  NULL};
@@ -1111,21 +797,21 @@ test_p2p_socket(Test *t)
 	g_autoptr(GSocketAddress) address = NULL;
 	g_autoptr(GDBusConnection) still = NULL;
 	g_autoptr(GError) error = NULL;
-	Daemon *d;
-	Daemon *second;
+	TrTestDaemon *d;
+	TrTestDaemon *second;
 
 	/* a plain file where the socket goes */
 	g_assert_true(g_file_set_contents(t->socket_path, "left over", -1, &error));
 	g_assert_no_error(error);
-	d = start_p2p_daemon(t, spa2102);
+	d = tr_test_start_p2p_daemon(t, spa2102);
 
 	/* a live socket is not taken over */
-	second = daemon_spawn(t, args);
-	g_assert_cmpint(daemon_wait_exit(second), !=, 0);
-	g_assert_nonnull(strstr(daemon_stderr(second), "already listening"));
-	still = connect_p2p(t->address, d);
+	second = tr_test_daemon_spawn(t, NULL, args);
+	g_assert_cmpint(tr_test_daemon_wait_exit(second), !=, 0);
+	g_assert_nonnull(strstr(tr_test_daemon_stderr(second), "already listening"));
+	still = tr_test_connect_p2p(t->address, d);
 	g_dbus_connection_close_sync(still, NULL, NULL);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 	g_assert_false(g_file_test(t->socket_path, G_FILE_TEST_EXISTS));
 
 	/* a socket nobody listens on any more, as a killed daemon leaves it */
@@ -1137,15 +823,15 @@ test_p2p_socket(Test *t)
 	g_assert_no_error(error);
 	g_assert_true(g_socket_close(dead, &error));
 	g_assert_true(g_file_test(t->socket_path, G_FILE_TEST_EXISTS));
-	d = start_p2p_daemon(t, spa2102);
-	daemon_stop(d);
+	d = tr_test_start_p2p_daemon(t, spa2102);
+	tr_test_daemon_stop(d);
 	g_assert_false(g_file_test(t->socket_path, G_FILE_TEST_EXISTS));
 }
 
 static void
-test_malformed(Test *t)
+test_malformed(TrTest *t)
 {
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = config_path(t, "spa2102");
@@ -1158,7 +844,7 @@ test_malformed(Test *t)
 
 	set_parameters(c->device, &error, "Display_Name_1_", "Front desk", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	g_assert_true(g_file_get_contents(path, &before, NULL, &error));
 	g_assert_no_error(error);
 	g_ptr_array_set_size(c->changes, 0);
@@ -1179,13 +865,13 @@ test_malformed(Test *t)
 	assert_remote_error(error, ERROR_NAME "UnknownParameter", NULL);
 	g_clear_error(&error);
 
-	assert_daemon_alive(d);
+	tr_test_daemon_assert_alive(d);
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
 	assert_parameter(c->device, "Display_Name_1_", "Front desk");
 	g_assert_true(g_file_get_contents(path, &after, NULL, &error));
 	g_assert_cmpstr(after, ==, before);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 /* profiles: ImportProfile and ExportProfile */
@@ -1337,7 +1023,7 @@ count_occurrences(const gchar *haystack, const gchar *needle)
 
 /* the daemon's resident memory, in KiB */
 static guint64
-daemon_rss_kib(Daemon *d)
+daemon_rss_kib(TrTestDaemon *d)
 {
 	g_autofree gchar *path =
 		g_strdup_printf("/proc/%s/status", g_subprocess_get_identifier(d->proc));
@@ -1398,13 +1084,13 @@ static const gchar flat_profile[] =
 	"</provisioning>\n";
 
 static void
-test_import_xml(Test *t)
+test_import_xml(TrTest *t)
 {
 	/* what changed, value or access, in schema order; GPP_B is untouched */
 	const gchar *const changed[] = {
 		"GPP_A",	   "GPP_C", "SIP_Transport_1_", "Register_Expires_1_",
 		"Display_Name_1_", NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
 	g_autoptr(GError) error = NULL;
@@ -1415,7 +1101,7 @@ test_import_xml(Test *t)
 	set_parameters(c->device, &error, "GPP_A", "keep-a", "GPP_B", "keep-b", "GPP_C", "keep-c",
 		       NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	g_ptr_array_set_size(c->changes, 0);
 	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
@@ -1426,7 +1112,7 @@ test_import_xml(Test *t)
 	assert_contains(warnings[0], PROVIDER_XML ": line 15, column 7");
 	assert_contains(warnings[0], "No_Such_Thing_1_");
 
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
 
@@ -1446,7 +1132,7 @@ test_import_xml(Test *t)
 	assert_contains(admin, "<Register_Expires_1_ ua=\"na\">600</Register_Expires_1_>");
 
 	/* the line follows SIP_Transport_1_ */
-	g_assert_true(wait_until(line_is_tls, line));
+	g_assert_true(tr_test_wait_until(line_is_tls, line));
 	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "TLS");
 
 	/* the same profile again: nothing changes, nothing is announced */
@@ -1455,12 +1141,12 @@ test_import_xml(Test *t)
 	g_assert_cmpstrv(again, warnings);
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
-	daemon_stop(d);
-	g_assert_false(daemon_output_contains(d, "refused"));
+	tr_test_daemon_stop(d);
+	g_assert_false(tr_test_daemon_output_contains(d, "refused"));
 }
 
 static void
-test_import_gzip(Test *t)
+test_import_gzip(TrTest *t)
 {
 	static const gchar profile[] =
 		"<flat-profile xmlns=\"http://www.sipura.net/xmlns/flat-profile\">\n"
@@ -1469,7 +1155,7 @@ test_import_gzip(Test *t)
 		"  <Unknown_In_Gzip>1</Unknown_In_Gzip>\n"
 		"</flat-profile>\n";
 	const gchar *const changed[] = {"SIP_Transport_2_", "Proxy_2_", NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) warnings = NULL;
@@ -1484,19 +1170,19 @@ test_import_gzip(Test *t)
 	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
 	assert_contains(warnings[0], "p.xml.gz: line 4, column 3");
 	assert_contains(warnings[0], "Unknown_In_Gzip");
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
 	assert_parameter(c->device, "SIP_Transport_2_", "TCP");
 	assert_parameter(c->device, "Proxy_2_", "sip.example.com:5070");
 	admin = export_profile(c->device, "xml", "admin");
 	assert_contains(admin, "<SIP_Transport_2_ ua=\"ro\">TCP</SIP_Transport_2_>");
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 /* a legacy text profile whose imports come in the dictionary, by resolved path */
 static void
-test_import_text(Test *t)
+test_import_text(TrTest *t)
 {
 	static const gchar main_profile[] =
 		"# site profile\n"				  /* 1 */
@@ -1517,7 +1203,7 @@ test_import_text(Test *t)
 					"GPP_C",	   "SIP_Transport_1_",
 					"Proxy_1_",	   "Register_Expires_1_",
 					"Display_Name_1_", NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
 	g_autoptr(GError) error = NULL;
@@ -1533,7 +1219,7 @@ test_import_text(Test *t)
 	assert_contains(warnings[0], "/prov/site/common/base.txt: line 3, column 1");
 	assert_contains(warnings[0], "Bogus_Param_2_");
 
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
 	assert_parameter(c->device, "SIP_Transport_1_", "TLS");
@@ -1543,7 +1229,7 @@ test_import_text(Test *t)
 	assert_parameter(c->device, "GPP_B", "");
 	assert_parameter(c->device, "GPP_C", "from codecs");
 	assert_parameter(c->device, "Register_Expires_1_", "600");
-	g_assert_true(wait_until(line_is_tls, line));
+	g_assert_true(tr_test_wait_until(line_is_tls, line));
 
 	/* ! is rw, ? is ro, no marker na; `Name ! ;` changes the access only */
 	admin = export_profile(c->device, "xml", "admin");
@@ -1582,13 +1268,13 @@ test_import_text(Test *t)
 	g_assert_cmpuint(c->changes->len, ==, 0);
 	after = get_all(c->device);
 	assert_same_values(before, after);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 /* what a refused profile must leave as it was */
 typedef struct {
-	Test *t;
-	Daemon *daemon;
+	TrTest *t;
+	TrTestDaemon *daemon;
 	Client *client;
 	GVariant *values;
 	gchar *config;
@@ -1602,7 +1288,7 @@ assert_unchanged(Unchanged *u)
 	g_autoptr(GVariant) values = NULL;
 	g_autoptr(GError) error = NULL;
 
-	assert_daemon_alive(u->daemon);
+	tr_test_daemon_assert_alive(u->daemon);
 	values = get_all(u->client->device); /* it still answers */
 	assert_same_values(u->values, values);
 	g_assert_true(g_file_get_contents(path, &config, NULL, &error));
@@ -1644,7 +1330,7 @@ assert_refused(Unchanged *u, gconstpointer data, gsize len, const gchar *name, .
 
 /* peer to peer: a 50 MB message reaches the daemon itself, not a bus limit */
 static void
-test_import_malformed(Test *t)
+test_import_malformed(TrTest *t)
 {
 	/* fifty parameters that all take the values given below */
 	static const gchar fifty_names[] =
@@ -1658,8 +1344,8 @@ test_import_malformed(Test *t)
 		"SIP_User_Agent_Name SIP_Server_Name SIP_Reg_User_Agent_Name "
 		"SIP_Accept_Language DTMF_Relay_MIME_Type Hook_Flash_MIME_Type "
 		"HostName Domain PPPOE_Login_Name Line_Enable_2_ Password_1_";
-	Daemon *d = start_p2p_daemon(t, spa2102);
-	g_autoptr(GDBusConnection) connection = connect_p2p(t->address, d);
+	TrTestDaemon *d = tr_test_start_p2p_daemon(t, spa2102);
+	g_autoptr(GDBusConnection) connection = tr_test_connect_p2p(t->address, d);
 	g_autoptr(Client) c = client_new(connection, NULL, DEVICE0_PATH);
 	g_autofree gchar *path = config_path(t, "spa2102");
 	g_autoptr(GError) error = NULL;
@@ -1677,7 +1363,7 @@ test_import_malformed(Test *t)
 	set_parameters(c->device, &error, "Display_Name_1_", "Front desk", "Password_2_", SECRET,
 		       NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	g_ptr_array_set_size(c->changes, 0);
 	u.values = get_all(c->device);
@@ -1814,7 +1500,7 @@ test_import_malformed(Test *t)
 					     &warnings, &error));
 		g_assert_no_error(error);
 		g_assert_cmpstrv(warnings, (const gchar *const[]){NULL});
-		g_assert_true(wait_until(array_not_empty, c->changes));
+		g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 		sync_with_daemon(c);
 		g_assert_cmpuint(c->changes->len, ==, 1);
 		g_assert_cmpuint(g_strv_length(g_ptr_array_index(c->changes, 0)), ==, 50);
@@ -1826,9 +1512,9 @@ test_import_malformed(Test *t)
 	g_clear_pointer(&u.config, g_free);
 	g_clear_pointer(&c, client_free);
 	g_dbus_connection_close_sync(connection, NULL, NULL);
-	daemon_stop(d);
-	g_assert_true(daemon_output_contains(d, "a profile was refused"));
-	g_assert_false(daemon_output_contains(d, SECRET));
+	tr_test_daemon_stop(d);
+	g_assert_true(tr_test_daemon_output_contains(d, "a profile was refused"));
+	g_assert_false(tr_test_daemon_output_contains(d, SECRET));
 }
 
 /* every parameter of an admin profile has its ua= */
@@ -1879,7 +1565,7 @@ assert_user_export(TrDbusDevice *device, const gchar *admin, const gchar *user)
 static const gchar *const ata_and_phone[] = {"SPA2102", "SPA942:desk", NULL};
 
 static void
-test_export(Test *t)
+test_export(TrTest *t)
 {
 	/* user access and values that escape, set through a profile */
 	static const gchar setup[] = "<flat-profile>\n"
@@ -1897,7 +1583,7 @@ test_export(Test *t)
 	g_autofree gchar *other_socket = g_build_filename(t->dir, "other-sock", NULL);
 	g_autofree gchar *other_address = g_strdup_printf("unix:path=%s", other_socket);
 	const gchar *const paths[] = {DEVICE0_PATH, DEVICE1_PATH, NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, ata_and_phone);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, ata_and_phone);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusDevice) desk = device_at(c->objects, DEVICE1_PATH);
 	g_autoptr(GError) error = NULL;
@@ -1907,7 +1593,7 @@ test_export(Test *t)
 	g_autofree gchar *user_text = NULL;
 	g_autofree gchar *result = NULL;
 	g_auto(GStrv) warnings = NULL;
-	Daemon *other;
+	TrTestDaemon *other;
 	g_autoptr(GDBusConnection) other_connection = NULL;
 	g_autoptr(GDBusObjectManager) other_objects = NULL;
 
@@ -1966,8 +1652,8 @@ test_export(Test *t)
 	g_clear_error(&error);
 
 	/* round trip: a second daemon with nothing configured, peer to peer */
-	other = start_p2p_daemon_at(t, other_address, other_state, ata_and_phone);
-	other_connection = connect_p2p(other_address, other);
+	other = tr_test_start_p2p_daemon_at(t, other_address, other_state, ata_and_phone);
+	other_connection = tr_test_connect_p2p(other_address, other);
 	other_objects = object_manager_new(other_connection, NULL);
 	for (guint i = 0; paths[i] != NULL; i++) {
 		g_autoptr(TrDbusDevice) from = device_at(c->objects, paths[i]);
@@ -2003,186 +1689,15 @@ test_export(Test *t)
 	}
 	g_clear_object(&other_objects);
 	g_dbus_connection_close_sync(other_connection, NULL, NULL);
-	daemon_stop(other);
+	tr_test_daemon_stop(other);
 	g_clear_object(&desk);
 	g_clear_pointer(&c, client_free);
-	daemon_stop(d);
-	g_assert_false(daemon_output_contains(d, SECRET));
-	g_assert_false(daemon_output_contains(other, SECRET));
+	tr_test_daemon_stop(d);
+	g_assert_false(tr_test_daemon_output_contains(d, SECRET));
+	g_assert_false(tr_test_daemon_output_contains(other, SECRET));
 }
 
 /* remote provisioning: Resync() against an HTTP server of the test's own */
-
-/*
- * The server runs in a thread of its own, with a main context of its own:
- * this thread blocks in synchronous D-Bus calls, Resync() among them, while
- * the daemon fetches from the server.
- */
-typedef struct {
-	guint status;
-	gchar *body;
-} Route;
-
-typedef struct {
-	GMutex lock;
-	GCond cond;
-	GThread *thread;
-	GMainContext *context;
-	GMainLoop *loop;
-	guint port;	    /* 0 until it listens */
-	GHashTable *routes; /* path -> Route; 404 for the others */
-	GPtrArray *hits;    /* the paths asked for, in order */
-} HttpServer;
-
-static void
-route_free(Route *r)
-{
-	g_free(r->body);
-	g_free(r);
-}
-
-/* in the server's thread */
-static void
-http_handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-	     gpointer user_data)
-{
-	HttpServer *s = user_data;
-	Route *r;
-
-	g_mutex_lock(&s->lock);
-	g_ptr_array_add(s->hits, g_strdup(path));
-	r = g_hash_table_lookup(s->routes, path);
-	if (r == NULL) {
-		soup_server_message_set_status(msg, SOUP_STATUS_NOT_FOUND, NULL);
-	} else {
-		soup_server_message_set_status(msg, r->status, NULL);
-		soup_message_headers_set_content_type(soup_server_message_get_response_headers(msg),
-						      "text/xml", NULL);
-		soup_message_body_append(soup_server_message_get_response_body(msg),
-					 SOUP_MEMORY_COPY, r->body, strlen(r->body));
-	}
-	g_mutex_unlock(&s->lock);
-}
-
-static gpointer
-http_thread(gpointer data)
-{
-	HttpServer *s = data;
-	g_autoptr(SoupServer) server = NULL;
-	g_autoptr(GError) error = NULL;
-	GSList *uris;
-
-	g_main_context_push_thread_default(s->context);
-	server = soup_server_new(NULL, NULL);
-	soup_server_add_handler(server, NULL, http_handler, s, NULL);
-	soup_server_listen_local(server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-	g_assert_no_error(error);
-	uris = soup_server_get_uris(server);
-	g_assert_nonnull(uris);
-	g_mutex_lock(&s->lock);
-	s->port = g_uri_get_port(uris->data);
-	g_cond_signal(&s->cond);
-	g_mutex_unlock(&s->lock);
-	g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
-
-	g_main_loop_run(s->loop);
-	soup_server_disconnect(server);
-	g_clear_object(&server);
-	while (g_main_context_iteration(s->context, FALSE))
-		;
-	g_main_context_pop_thread_default(s->context);
-	return NULL;
-}
-
-/* an HTTP server on 127.0.0.1, a free port, once it listens */
-static HttpServer *
-http_server_new(void)
-{
-	HttpServer *s = g_new0(HttpServer, 1);
-
-	g_mutex_init(&s->lock);
-	g_cond_init(&s->cond);
-	s->context = g_main_context_new();
-	s->loop = g_main_loop_new(s->context, FALSE);
-	s->routes =
-		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)route_free);
-	s->hits = g_ptr_array_new_with_free_func(g_free);
-	s->thread = g_thread_new("http-server", http_thread, s);
-	g_mutex_lock(&s->lock);
-	while (s->port == 0)
-		g_cond_wait(&s->cond, &s->lock);
-	g_mutex_unlock(&s->lock);
-	return s;
-}
-
-static gboolean
-quit_loop_cb(gpointer data)
-{
-	g_main_loop_quit(data);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-http_server_free(HttpServer *s)
-{
-	/* a source of the server's context: it quits even before the loop runs */
-	g_main_context_invoke(s->context, quit_loop_cb, s->loop);
-	g_thread_join(s->thread);
-	g_main_loop_unref(s->loop);
-	g_main_context_unref(s->context);
-	g_hash_table_unref(s->routes);
-	g_ptr_array_unref(s->hits);
-	g_mutex_clear(&s->lock);
-	g_cond_clear(&s->cond);
-	g_free(s);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(HttpServer, http_server_free)
-
-static void
-http_serve(HttpServer *s, const gchar *path, guint status, const gchar *body)
-{
-	Route *r = g_new0(Route, 1);
-
-	r->status = status;
-	r->body = g_strdup(body);
-	g_mutex_lock(&s->lock);
-	g_hash_table_insert(s->routes, g_strdup(path), r);
-	g_mutex_unlock(&s->lock);
-}
-
-/* how many requests asked for PATH; for any path if NULL */
-static guint
-http_hits(HttpServer *s, const gchar *path)
-{
-	guint n = 0;
-
-	g_mutex_lock(&s->lock);
-	for (guint i = 0; i < s->hits->len; i++) {
-		if (path == NULL || g_strcmp0(g_ptr_array_index(s->hits, i), path) == 0)
-			n++;
-	}
-	g_mutex_unlock(&s->lock);
-	return n;
-}
-
-static gchar *
-http_url(HttpServer *s, const gchar *path)
-{
-	return g_strdup_printf("http://127.0.0.1:%u%s", s->port, path);
-}
-
-/* what $MA gives: "02:0e:08:aa:bb:cc" -> "020e08aabbcc" */
-static gchar *
-mac_digits(const gchar *mac)
-{
-	GString *out = g_string_new(NULL);
-
-	for (const gchar *p = mac; *p != '\0'; p++) {
-		if (*p != ':')
-			g_string_append_c(out, g_ascii_tolower(*p));
-	}
-	return g_string_free(out, FALSE);
-}
 
 static gint64
 now_s(void)
@@ -2236,7 +1751,7 @@ assert_last_resync(TrDbusDevice *device, const gchar *result, const gchar *error
 	ResyncWait w = {device, result, error, since};
 	gint64 when;
 
-	if (!wait_until(resync_is_over, &w))
+	if (!tr_test_wait_until(resync_is_over, &w))
 		g_printerr("LastResyncResult '%s', LastResyncError '%s', LastResyncTime "
 			   "%" G_GINT64_FORMAT
 			   ", Resyncing %d; expected '%s', '%s', from %" G_GINT64_FORMAT "\n",
@@ -2273,21 +1788,21 @@ static const gchar resync_profile[] = "<flat-profile>\n"
 				      "</flat-profile>\n";
 
 static void
-test_resync_http(Test *t)
+test_resync_http(TrTest *t)
 {
 	const gchar *const changed[] = {"GPP_A", "Register_Expires_1_", "Display_Name_1_", NULL};
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
-	g_autoptr(HttpServer) server = http_server_new();
+	g_autoptr(TrTestHttp) server = tr_test_http_new(NULL);
 	g_autoptr(GArray) resyncing = g_array_new(FALSE, FALSE, sizeof(gboolean));
-	g_autofree gchar *digits = mac_digits(tr_dbus_device_get_mac_address(c->device));
+	g_autofree gchar *digits = tr_test_mac_digits(tr_dbus_device_get_mac_address(c->device));
 	g_autofree gchar *path = g_strdup_printf("/spa%s.xml", digits);
-	g_autofree gchar *rule = http_url(server, "/spa$MA.xml");
+	g_autofree gchar *rule = tr_test_http_url(server, "/spa$MA.xml");
 	g_autoptr(GError) error = NULL;
 	gint64 before;
 
 	g_assert_cmpuint(strlen(digits), ==, 12);
-	http_serve(server, path, SOUP_STATUS_OK, resync_profile);
+	tr_test_http_serve(server, path, SOUP_STATUS_OK, resync_profile);
 	set_parameters(c->device, &error, "Profile_Rule", rule, NULL);
 	g_assert_no_error(error);
 	assert_parameter(c->device, "Profile_Rule", rule);
@@ -2301,43 +1816,43 @@ test_resync_http(Test *t)
 	g_assert_no_error(error);
 
 	/* $MA: the device's MAC without colons; nothing else was asked for */
-	g_assert_cmpuint(http_hits(server, path), >=, 1);
-	g_assert_cmpuint(http_hits(server, NULL), ==, http_hits(server, path));
+	g_assert_cmpuint(tr_test_http_hits(server, path), >=, 1);
+	g_assert_cmpuint(tr_test_http_hits(server, NULL), ==, tr_test_http_hits(server, path));
 
 	/* Resyncing went true, then false; the rest came with it */
-	g_assert_true(wait_until(resync_went_by, resyncing));
+	g_assert_true(tr_test_wait_until(resync_went_by, resyncing));
 	g_assert_true(g_array_index(resyncing, gboolean, 0));
 	assert_last_resync(c->device, "success", "", before);
 
 	assert_parameter(c->device, "GPP_A", "from the server");
 	assert_parameter(c->device, "Display_Name_1_", "Provisioned");
 	assert_parameter(c->device, "Register_Expires_1_", "900");
-	g_assert_true(wait_until(array_not_empty, c->changes));
+	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
 
 	g_signal_handlers_disconnect_by_data(c->device, resyncing);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 static void
-test_resync_failure(Test *t)
+test_resync_failure(TrTest *t)
 {
 	static const gchar bad_profile[] = "<flat-profile>\n"
 					   "  <GPP_A>from the server</GPP_A>\n"
 					   "  <Line_Enable_1_>maybe</Line_Enable_1_>\n"
 					   "</flat-profile>\n";
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
-	g_autoptr(HttpServer) server = http_server_new();
-	g_autofree gchar *missing = http_url(server, "/missing.xml");
-	g_autofree gchar *bad = http_url(server, "/bad.xml");
+	g_autoptr(TrTestHttp) server = tr_test_http_new(NULL);
+	g_autofree gchar *missing = tr_test_http_url(server, "/missing.xml");
+	g_autofree gchar *bad = tr_test_http_url(server, "/bad.xml");
 	g_autoptr(GError) error = NULL;
 	Unchanged u = {t, d, c, NULL, NULL};
 	gint64 before, when;
 	guint hits;
 
-	http_serve(server, "/bad.xml", SOUP_STATUS_OK, bad_profile);
+	tr_test_http_serve(server, "/bad.xml", SOUP_STATUS_OK, bad_profile);
 
 	/* 404, with Resync_Fails_On_FNF: a failure, saying so */
 	set_parameters(c->device, &error, "Profile_Rule", missing, "Resync_Fails_On_FNF", "yes",
@@ -2350,7 +1865,7 @@ test_resync_failure(Test *t)
 	g_test_message("404: %s", error->message);
 	assert_last_resync(c->device, "failed", error->message, before);
 	g_assert_cmpstr(tr_dbus_device_get_last_resync_error(c->device), !=, "");
-	g_assert_cmpuint(http_hits(server, "/missing.xml"), >=, 1);
+	g_assert_cmpuint(tr_test_http_hits(server, "/missing.xml"), >=, 1);
 	assert_unchanged(&u);
 	g_clear_error(&error);
 
@@ -2383,240 +1898,33 @@ test_resync_failure(Test *t)
 	set_parameters(c->device, &error, "Provision_Enable", "no", "Profile_Rule", bad, NULL);
 	g_assert_no_error(error);
 	unchanged_snapshot(&u);
-	hits = http_hits(server, NULL);
+	hits = tr_test_http_hits(server, NULL);
 	when = tr_dbus_device_get_last_resync_time(c->device);
 	g_assert_false(tr_dbus_device_call_resync_sync(c->device, NULL, &error));
 	assert_remote_error(error, ERROR_NAME "AccessDenied", "Provision_Enable", NULL);
 	assert_unchanged(&u);
-	g_assert_cmpuint(http_hits(server, NULL), ==, hits);
+	g_assert_cmpuint(tr_test_http_hits(server, NULL), ==, hits);
 	g_assert_cmpstr(tr_dbus_device_get_last_resync_result(c->device), ==, "success");
 	g_assert_cmpint(tr_dbus_device_get_last_resync_time(c->device), ==, when);
 	g_assert_false(tr_dbus_device_get_resyncing(c->device));
 
 	g_clear_pointer(&u.values, g_variant_unref);
 	g_clear_pointer(&u.config, g_free);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
 /* registration against sipp, a SIP registrar that follows a scenario */
 
-#define SIPP_TIMEOUT "10s" /* sipp quits by itself after this, failing */
-
-/* a scenario's answer: STATUS, then EXTRA headers ("Name: value\n"...) */
-#define SIPP_ANSWER(status, extra)                                                                 \
-	"  <send>\n"                                                                               \
-	"    <![CDATA[\n"                                                                          \
-	"SIP/2.0 " status "\n"                                                                     \
-	"[last_Via:]\n"                                                                            \
-	"[last_From:]\n"                                                                           \
-	"[last_To:];tag=[pid]SIPpTag01[call_number]\n"                                             \
-	"[last_Call-ID:]\n"                                                                        \
-	"[last_CSeq:]\n" extra "Content-Length: 0\n"                                               \
-	"\n"                                                                                       \
-	"    ]]>\n"                                                                                \
-	"  </send>\n"
-
-/* a REGISTER whose Expires header must be EXPIRES, else sipp fails */
-#define SIPP_REGISTER(var, expires)                                                                \
-	"  <recv request=\"REGISTER\">\n"                                                          \
-	"    <action>\n"                                                                           \
-	"      <ereg regexp=\"^ *" expires " *$\" search_in=\"hdr\" header=\"Expires:\"\n"         \
-	"            check_it=\"true\" assign_to=\"" var "\"/>\n"                                  \
-	"    </action>\n"                                                                          \
-	"  </recv>\n"                                                                              \
-	"  <Reference variables=\"" var "\"/>\n"
-
-#define SIPP_SCENARIO(body)                                                                        \
-	"<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n"                                       \
-	"<scenario name=\"tipring\">\n" body "</scenario>\n"
-
-/* 200 for 120 s, then 200 for the un-REGISTER */
-static const gchar sipp_ok[] = SIPP_SCENARIO(
-	SIPP_REGISTER("e1", "120") SIPP_ANSWER("200 OK", "[last_Contact:];expires=120\n")
-		SIPP_REGISTER("e2", "0") SIPP_ANSWER("200 OK", ""));
-static const gchar sipp_503[] = SIPP_SCENARIO("  <recv request=\"REGISTER\"/>\n" SIPP_ANSWER(
-	"503 Service Unavailable", "Retry-After: 7\n"));
+/* 503 with Retry-After: 7 */
+static const gchar sipp_503[] =
+	TR_TEST_SIPP_SCENARIO("  <recv request=\"REGISTER\"/>\n" TR_TEST_SIPP_ANSWER(
+		"503 Service Unavailable", "Retry-After: 7\n"));
 /* too brief: at least 1800 s; then 200 for 1800 s and for the un-REGISTER */
-static const gchar sipp_423[] =
-	SIPP_SCENARIO("  <recv request=\"REGISTER\"/>\n" SIPP_ANSWER(
-		"423 Interval Too Brief", "Min-Expires: 1800\n") SIPP_REGISTER("e1", "1800")
-			      SIPP_ANSWER("200 OK", "[last_Contact:];expires=1800\n")
-				      SIPP_REGISTER("e2", "0") SIPP_ANSWER("200 OK", ""));
-
-typedef struct {
-	GSubprocess *proc;
-	gboolean exited;
-	gchar *name;
-	gchar *messages; /* what it sent and received */
-	gchar *screen;	 /* its screen and errors */
-} Sipp;
-
-static void
-sipp_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
-	*(gboolean *)user_data = TRUE;
-}
-
-static gboolean
-sipp_is_done(gconstpointer data)
-{
-	return ((const Sipp *)data)->exited;
-}
-
-static void
-sipp_free(Sipp *s)
-{
-	if (!s->exited) {
-		g_subprocess_force_exit(s->proc);
-		wait_until(sipp_is_done, s);
-	}
-	g_clear_object(&s->proc);
-	g_free(s->name);
-	g_free(s->messages);
-	g_free(s->screen);
-	g_free(s);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(Sipp, sipp_free)
-
-/* a free UDP port on ADDRESS, as the kernel picks them */
-static guint
-free_udp_port(const gchar *address)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-						 G_SOCKET_PROTOCOL_UDP, &error);
-	g_autoptr(GInetAddress) inet = g_inet_address_new_from_string(address);
-	g_autoptr(GSocketAddress) any = g_inet_socket_address_new(inet, 0);
-	g_autoptr(GSocketAddress) local = NULL;
-
-	g_assert_no_error(error);
-	g_assert_true(g_socket_bind(socket, any, FALSE, &error));
-	g_assert_no_error(error);
-	local = g_socket_get_local_address(socket, &error);
-	g_assert_no_error(error);
-	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
-}
-
-/* whether a UDP socket is bound to 127.0.0.1:PORT, from /proc/net/udp */
-static gboolean
-udp_port_bound(guint port)
-{
-	g_autofree gchar *table = NULL;
-	g_autofree gchar *local = g_strdup_printf("0100007F:%04X", port);
-	g_auto(GStrv) lines = NULL;
-
-	if (!g_file_get_contents("/proc/net/udp", &table, NULL, NULL))
-		return FALSE;
-	lines = g_strsplit(table, "\n", -1);
-	for (guint i = 1; lines[i] != NULL; i++) {
-		g_auto(GStrv) fields = g_strsplit_set(g_strstrip(lines[i]), " \t", -1);
-		/* "sl: local remote ...", the blanks between them as empty fields */
-		for (guint j = 1; fields[j] != NULL; j++) {
-			if (fields[j][0] == '\0')
-				continue;
-			if (g_strcmp0(fields[j], local) == 0)
-				return TRUE;
-			break;
-		}
-	}
-	return FALSE;
-}
-
-typedef struct {
-	Sipp *sipp;
-	guint port;
-} SippWait;
-
-static gboolean
-sipp_listens(gconstpointer data)
-{
-	const SippWait *w = data;
-	return w->sipp->exited || udp_port_bound(w->port);
-}
-
-/* a poll: the main context turns between looks */
-static gboolean
-poll_until(Condition cond, gconstpointer data)
-{
-	gboolean timed_out = FALSE;
-	guint deadline = g_timeout_add_seconds(DEADLINE_S, set_flag_cb, &timed_out);
-
-	while (!cond(data) && !timed_out) {
-		gboolean tick = FALSE;
-		g_timeout_add(10, set_flag_cb, &tick);
-		while (!tick)
-			g_main_context_iteration(NULL, TRUE);
-	}
-	if (!timed_out)
-		g_source_remove(deadline);
-	return cond(data);
-}
-
-static void
-sipp_print_logs(Sipp *s)
-{
-	g_autofree gchar *screen = NULL;
-	g_autofree gchar *messages = NULL;
-
-	g_file_get_contents(s->screen, &screen, NULL, NULL);
-	g_file_get_contents(s->messages, &messages, NULL, NULL);
-	g_printerr("sipp %s said:\n%s\nmessages:\n%s\n", s->name, screen != NULL ? screen : "",
-		   messages != NULL ? messages : "");
-}
-
-/* sipp as a registrar on 127.0.0.1:PORT for one scenario, once it listens */
-static Sipp *
-sipp_start(Test *t, const gchar *name, const gchar *scenario, guint port)
-{
-	g_autoptr(GSubprocessLauncher) launcher =
-		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_MERGE);
-	g_autofree gchar *file = g_strdup_printf("%s/%s.xml", t->dir, name);
-	g_autofree gchar *port_arg = g_strdup_printf("%u", port);
-	g_autoptr(GError) error = NULL;
-	Sipp *s = g_new0(Sipp, 1);
-	SippWait w = {s, port};
-
-	s->name = g_strdup(name);
-	s->messages = g_strdup_printf("%s/%s-messages.log", t->dir, name);
-	s->screen = g_strdup_printf("%s/%s-screen.log", t->dir, name);
-	g_assert_true(g_file_set_contents(file, scenario, -1, &error));
-	g_assert_no_error(error);
-	g_subprocess_launcher_set_cwd(launcher, t->dir);
-	g_subprocess_launcher_set_stdout_file_path(launcher, s->screen);
-	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
-	s->proc = g_subprocess_launcher_spawn(launcher, &error, "sipp", "-sf", file, "-i",
-					      "127.0.0.1", "-p", port_arg, "-m", "1", "-nostdin",
-					      "-timeout", SIPP_TIMEOUT, "-timeout_error",
-					      "-trace_msg", "-message_file", s->messages, NULL);
-	g_assert_no_error(error);
-	g_subprocess_wait_async(s->proc, NULL, sipp_exited_cb, &s->exited);
-	poll_until(sipp_listens, &w);
-	if (s->exited || !udp_port_bound(port)) {
-		sipp_print_logs(s);
-		g_assert_not_reached();
-	}
-	return s;
-}
-
-/* sipp ends by itself, its scenario played to the end */
-static void
-sipp_assert_passed(Sipp *s)
-{
-	gboolean ok = wait_until(sipp_is_done, s) && g_subprocess_get_if_exited(s->proc) &&
-		      g_subprocess_get_exit_status(s->proc) == 0;
-
-	if (!ok)
-		sipp_print_logs(s);
-	g_assert_true(ok);
-}
-
-static const gchar *
-skip_without_sipp(void)
-{
-	g_autofree gchar *sipp = g_find_program_in_path("sipp");
-	return sipp == NULL ? "sipp is not installed (Debian: sip-tester)" : NULL;
-}
+static const gchar sipp_423[] = TR_TEST_SIPP_SCENARIO(
+	"  <recv request=\"REGISTER\"/>\n" TR_TEST_SIPP_ANSWER(
+		"423 Interval Too Brief", "Min-Expires: 1800\n") TR_TEST_SIPP_REGISTER("e1", "1800")
+		TR_TEST_SIPP_ANSWER("200 OK", "[last_Contact:];expires=1800\n")
+			TR_TEST_SIPP_REGISTER("e2", "0") TR_TEST_SIPP_ANSWER("200 OK", ""));
 
 typedef struct {
 	TrDbusLine *line;
@@ -2659,7 +1967,7 @@ wait_line(TrDbusLine *line, const gchar *state, guint code)
 {
 	LineWait w = {line, state, code};
 
-	wait_until(line_reached_or_failed, &w);
+	tr_test_wait_until(line_reached_or_failed, &w);
 	if (!line_reached(&w))
 		g_printerr("line: '%s', LastResponse %u, LastError '%s'; expected '%s', %u\n",
 			   tr_dbus_line_get_registration_state(line), last_code(line),
@@ -2681,31 +1989,31 @@ assert_last_response(TrDbusLine *line, guint code, const gchar *phrase)
 }
 
 static void
-test_registration_sipp(Test *t)
+test_registration_sipp(TrTest *t)
 {
-	guint registrar = free_udp_port("127.0.0.1");
-	guint sip_port = free_udp_port("0.0.0.0");
+	guint registrar = tr_test_free_udp_port("127.0.0.1");
+	guint sip_port = tr_test_free_udp_port("0.0.0.0");
 	g_autofree gchar *proxy = NULL;
 	g_autofree gchar *sip_port_value = NULL;
-	Daemon *d = start_session_daemon(t, t->state_dir, spa2102);
+	TrTestDaemon *d = tr_test_start_session_daemon(t, NULL, spa2102);
 	g_autoptr(Client) c = client_new_session();
 	g_autoptr(TrDbusLine) line = line_at(c->objects, LINE1_PATH);
 	g_autoptr(TrDbusLine) line2 = line_at(c->objects, LINE2_PATH);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(Sipp) ok = NULL;
-	g_autoptr(Sipp) unavailable = NULL;
-	g_autoptr(Sipp) brief = NULL;
+	g_autoptr(TrTestSipp) ok = NULL;
+	g_autoptr(TrTestSipp) unavailable = NULL;
+	g_autoptr(TrTestSipp) brief = NULL;
 	gint64 before, after;
 
 	while (sip_port == registrar)
-		sip_port = free_udp_port("0.0.0.0");
+		sip_port = tr_test_free_udp_port("0.0.0.0");
 	proxy = g_strdup_printf("127.0.0.1:%u", registrar);
 	sip_port_value = g_strdup_printf("%u", sip_port);
 	g_assert_cmpstr(tr_dbus_line_get_registration_state(line), ==, "unregistered");
 	assert_last_response(line, 0, "");
 
 	/* 200 OK for 120 s */
-	ok = sipp_start(t, "ok", sipp_ok, registrar);
+	ok = tr_test_sipp_start(t, "ok", tr_test_sipp_ok, registrar);
 	before = now_s();
 	set_parameters(c->device, &error, "Proxy_1_", proxy, "User_ID_1_", "1001", "SIP_Port_1_",
 		       sip_port_value, "Register_Expires_1_", "120", "Line_Enable_2_", "no",
@@ -2727,19 +2035,19 @@ test_registration_sipp(Test *t)
 	g_assert_true(tr_dbus_line_call_unregister_sync(line, NULL, &error));
 	g_assert_no_error(error);
 	wait_line(line, "unregistered", 0);
-	sipp_assert_passed(ok);
+	tr_test_sipp_assert_passed(ok);
 	g_assert_cmpint(tr_dbus_line_get_registered_until(line), ==, 0);
 	g_assert_cmpint(tr_dbus_line_get_next_registration_at(line), ==, 0);
 	g_assert_cmpuint(tr_dbus_line_get_next_registration_in(line), ==, 0);
 
 	/* 503 with Retry-After: 7: back off for 7 s, not Reg_Retry_Intvl's 1 */
-	unavailable = sipp_start(t, "unavailable", sipp_503, registrar);
+	unavailable = tr_test_sipp_start(t, "unavailable", sipp_503, registrar);
 	before = now_s();
 	g_assert_true(tr_dbus_line_call_register_sync(line, NULL, &error));
 	g_assert_no_error(error);
 	wait_line(line, "backoff", 503);
 	after = now_s();
-	sipp_assert_passed(unavailable);
+	tr_test_sipp_assert_passed(unavailable);
 	assert_last_response(line, 503, "Service Unavailable");
 	g_assert_cmpint(tr_dbus_line_get_next_registration_at(line), >=, before + 7);
 	g_assert_cmpint(tr_dbus_line_get_next_registration_at(line), <=, after + 7);
@@ -2750,7 +2058,7 @@ test_registration_sipp(Test *t)
 	assert_contains(tr_dbus_line_get_last_error(line), "503");
 
 	/* 423 with Min-Expires: 1800, during the back-off: the next REGISTER asks for 1800 s */
-	brief = sipp_start(t, "brief", sipp_423, registrar);
+	brief = tr_test_sipp_start(t, "brief", sipp_423, registrar);
 	before = now_s();
 	g_assert_true(tr_dbus_line_call_register_sync(line, NULL, &error));
 	g_assert_no_error(error);
@@ -2763,13 +2071,13 @@ test_registration_sipp(Test *t)
 	g_assert_true(tr_dbus_line_call_unregister_sync(line, NULL, &error));
 	g_assert_no_error(error);
 	wait_line(line, "unregistered", 0);
-	sipp_assert_passed(brief);
+	tr_test_sipp_assert_passed(brief);
 
 	g_clear_object(&line);
 	g_clear_object(&line2);
 	g_clear_pointer(&c, client_free);
-	daemon_stop(d);
-	g_assert_false(daemon_output_contains(d, "cannot listen"));
+	tr_test_daemon_stop(d);
+	g_assert_false(tr_test_daemon_output_contains(d, "cannot listen"));
 }
 
 typedef struct {
@@ -2786,13 +2094,13 @@ line_error_is(gconstpointer data)
 
 /* a transport without its plugin: "failed", saying why, and no fallback */
 static void
-test_registration_no_transport(Test *t)
+test_registration_no_transport(TrTest *t)
 {
 	g_auto(GStrv) dirs = g_strsplit(g_getenv("TIPRING_PLUGIN_PATH"), ":", -1);
 	g_autoptr(GPtrArray) kept = g_ptr_array_new();
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *env_path = NULL;
-	Daemon *d;
+	TrTestDaemon *d;
 	g_autoptr(GDBusConnection) bus = NULL;
 	g_autoptr(TrDbusManager) manager = NULL;
 	g_autoptr(Client) c = NULL;
@@ -2812,8 +2120,7 @@ test_registration_no_transport(Test *t)
 	g_ptr_array_add(kept, NULL);
 	path = g_strjoinv(":", (gchar **)kept->pdata);
 	env_path = g_strconcat("TIPRING_PLUGIN_PATH=", path, NULL);
-	d = start_session_daemon_env(t, (const gchar *const[]){env_path, NULL}, t->state_dir,
-				     spa2102);
+	d = tr_test_start_session_daemon(t, (const gchar *const[]){env_path, NULL}, spa2102);
 	bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
 	manager = manager_new(bus, BUS_NAME);
 	plugins = tr_dbus_manager_get_plugins(manager);
@@ -2837,7 +2144,7 @@ test_registration_no_transport(Test *t)
 	/* another transport: the same */
 	set_parameters(c->device, &error, "SIP_Transport_1_", "TCP", NULL);
 	g_assert_no_error(error);
-	g_assert_true(wait_until(line_error_is, &tcp));
+	g_assert_true(tr_test_wait_until(line_error_is, &tcp));
 	g_assert_cmpstr(tr_dbus_line_get_registration_state(line), ==, "failed");
 
 	/* Register() cannot help */
@@ -2845,92 +2152,14 @@ test_registration_no_transport(Test *t)
 	g_assert_no_error(error);
 	sync_with_daemon(c);
 	wait_line(line, "failed", 0);
-	assert_daemon_alive(d);
+	tr_test_daemon_assert_alive(d);
 
 	g_clear_object(&line);
 	g_clear_pointer(&c, client_free);
-	daemon_stop(d);
+	tr_test_daemon_stop(d);
 }
 
-/* the harness */
-
-static void
-remove_tree(const gchar *path)
-{
-	if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-		const gchar *name;
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			remove_tree(child);
-		}
-	}
-	g_remove(path);
-}
-
-typedef struct {
-	const gchar *path;
-	TestBody body;
-	const gchar *(*skip)(void); /* why the test cannot run here, or NULL */
-} TestCase;
-
-/* in the test's own process: the body, then whatever daemon is left is killed */
-static void
-run_body(const TestCase *tc)
-{
-	g_autofree gchar *escaped = NULL;
-	Test t = {0};
-
-	test_pid = getpid();
-	t.dir = g_strdup(g_getenv("TIPRING_TEST_DIR"));
-	g_assert_nonnull(t.dir);
-	t.state_dir = g_build_filename(t.dir, "state", NULL);
-	t.socket_path = g_build_filename(t.dir, "sock", NULL);
-	escaped = g_dbus_address_escape_value(t.socket_path);
-	t.address = g_strdup_printf("unix:path=%s", escaped);
-	t.daemons = g_ptr_array_new_with_free_func((GDestroyNotify)daemon_free);
-
-	tc->body(&t);
-
-	g_ptr_array_unref(t.daemons);
-	g_free(t.dir);
-	g_free(t.state_dir);
-	g_free(t.socket_path);
-	g_free(t.address);
-}
-
-static void
-run_isolated(gconstpointer data)
-{
-	const TestCase *tc = data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GTestDBus) bus = NULL;
-	g_autofree gchar *dir = NULL;
-	const gchar *why = NULL;
-
-	if (g_test_subprocess()) {
-		run_body(tc);
-		return;
-	}
-	if (tc->skip != NULL && (why = tc->skip()) != NULL) {
-		g_test_skip(why);
-		return;
-	}
-	dir = g_dir_make_tmp("tipring-test-dbus-XXXXXX", &error);
-	g_assert_no_error(error);
-	g_setenv("TIPRING_TEST_DIR", dir, TRUE);
-	bus = g_test_dbus_new(G_TEST_DBUS_NONE);
-	g_test_dbus_up(bus);
-
-	g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-
-	g_test_dbus_down(bus);
-	remove_tree(dir);
-	g_unsetenv("TIPRING_TEST_DIR");
-	g_test_trap_assert_passed();
-}
-
-static const TestCase tests[] = {
+static const TrTestCase tests[] = {
 	{"/dbus/manager", test_manager},
 	{"/dbus/objects", test_objects},
 	{"/dbus/get-parameters", test_get_parameters},
@@ -2955,7 +2184,7 @@ static const TestCase tests[] = {
 	{"/dbus/profile/export", test_export},
 	{"/dbus/resync/http", test_resync_http},
 	{"/dbus/resync/failure", test_resync_failure},
-	{"/dbus/registration/sipp", test_registration_sipp, skip_without_sipp},
+	{"/dbus/registration/sipp", test_registration_sipp, tr_test_skip_without_sipp},
 	{"/dbus/registration/no-transport", test_registration_no_transport},
 };
 
@@ -2968,7 +2197,7 @@ main(int argc, char **argv)
 		g_printerr("TIPRINGD must name the tipringd to test\n");
 		return 1;
 	}
-	for (guint i = 0; i < G_N_ELEMENTS(tests); i++)
-		g_test_add_data_func(tests[i].path, &tests[i], run_isolated);
+	tr_test_add_isolated(tests, G_N_ELEMENTS(tests), "tipring-test-dbus-XXXXXX",
+			     TR_TEST_SESSION_BUS);
 	return g_test_run();
 }

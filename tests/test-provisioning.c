@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,33 +12,21 @@
 #include "tr-error.h"
 #include "tr-profile-parser.h"
 #include "tr-provisioner.h"
+#include "tr-test-daemon.h"
+#include "tr-test-http.h"
 #include "tr-tftp.h"
 
 /*
- * Remote provisioning against real servers: a SoupServer in this process
- * (HTTP and HTTPS, with a CA and a certificate made by certtool) and a real
- * tftpd-hpa. The device is a real SPA2102 from the build tree's plugins.
+ * Remote provisioning against real servers: a SoupServer in a thread of this
+ * process (HTTP and HTTPS, with a CA and a certificate made by certtool; see
+ * tr-test-http.h) and a real tftpd-hpa. The device is a real SPA2102 from
+ * the build tree's plugins.
  */
 
 #define RESYNC_DEADLINE_MS 10000
 
 /* made once by main(): the test CA and a server certificate for 127.0.0.1 */
-static gchar *cert_dir = NULL;
-static gchar *ca_file = NULL;
-static gchar *server_cert_file = NULL;
-static gchar *server_key_file = NULL;
-
-typedef struct {
-	guint status;
-	GBytes *body;
-	gboolean chunked;
-	guint fail_first; /* answer 500 to this many requests first */
-} Response;
-
-typedef struct {
-	gchar *path;
-	gint64 when; /* monotonic µs */
-} Hit;
+static TrTestCerts *certs = NULL;
 
 typedef struct {
 	gchar *tmp_dir;
@@ -48,12 +35,8 @@ typedef struct {
 	TrStore *store;
 	TrProvisioner *provisioner;
 	gchar *mac_digits;
-	SoupServer *server;
-	guint http_port;
-	guint https_port;
-	GHashTable *routes; /* path -> Response */
-	GPtrArray *hits;    /* Hit */
-	GPtrArray *logs;    /* the provisioner's messages */
+	TrTestHttp *http; /* HTTP and HTTPS */
+	GPtrArray *logs;  /* the provisioner's messages */
 	guint log_handler;
 	GSubprocess *tftpd;
 	guint tftp_port;
@@ -63,34 +46,6 @@ typedef struct {
 	GError *error;
 	GBytes *bytes;
 } Fixture;
-
-static void
-response_free(Response *r)
-{
-	g_bytes_unref(r->body);
-	g_free(r);
-}
-
-static void
-hit_free(Hit *hit)
-{
-	g_free(hit->path);
-	g_free(hit);
-}
-
-static void
-rm_rf(const gchar *path)
-{
-	if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-		const gchar *name;
-		while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-			g_autofree gchar *child = g_build_filename(path, name, NULL);
-			rm_rf(child);
-		}
-	}
-	g_remove(path);
-}
 
 /* other engineers' plugins may be disabled here: a warning, not an abort */
 static gboolean
@@ -106,64 +61,6 @@ log_capture(const gchar *domain, GLogLevelFlags level, const gchar *message, gpo
 
 	g_ptr_array_add(fx->logs, g_strdup(message));
 	g_log_default_handler(domain, level, message, NULL);
-}
-
-static void
-server_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-	  gpointer user_data)
-{
-	Fixture *fx = user_data;
-	GUri *uri = soup_server_message_get_uri(msg);
-	const gchar *q = g_uri_get_query(uri);
-	g_autofree gchar *full = q != NULL ? g_strconcat(path, "?", q, NULL) : g_strdup(path);
-	Response *r = g_hash_table_lookup(fx->routes, full);
-	Hit *hit = g_new0(Hit, 1);
-
-	hit->path = g_strdup(full);
-	hit->when = g_get_monotonic_time();
-	g_ptr_array_add(fx->hits, hit);
-	g_test_message("server: %s %s", soup_server_message_get_method(msg), full);
-
-	if (r == NULL) {
-		soup_server_message_set_status(msg, SOUP_STATUS_NOT_FOUND, NULL);
-		return;
-	}
-	if (r->fail_first > 0) {
-		r->fail_first--;
-		soup_server_message_set_status(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
-		return;
-	}
-	soup_server_message_set_status(msg, r->status, NULL);
-	if (r->body != NULL) {
-		SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
-		if (r->chunked)
-			soup_message_headers_set_encoding(headers, SOUP_ENCODING_CHUNKED);
-		soup_message_headers_set_content_type(headers, "text/xml", NULL);
-		soup_message_body_append_bytes(soup_server_message_get_response_body(msg), r->body);
-	}
-}
-
-static void
-serve(Fixture *fx, const gchar *path, guint status, const gchar *body)
-{
-	Response *r = g_new0(Response, 1);
-
-	r->status = status;
-	r->body = body != NULL ? g_bytes_new(body, strlen(body)) : NULL;
-	g_hash_table_insert(fx->routes, g_strdup(path), r);
-}
-
-static guint
-count_hits(Fixture *fx, const gchar *path)
-{
-	guint n = 0;
-
-	for (guint i = 0; i < fx->hits->len; i++) {
-		Hit *hit = g_ptr_array_index(fx->hits, i);
-		if (g_strcmp0(hit->path, path) == 0)
-			n++;
-	}
-	return n;
 }
 
 static gboolean
@@ -208,7 +105,7 @@ cond_done(Fixture *fx, gconstpointer data)
 static gboolean
 cond_hits(Fixture *fx, gconstpointer data)
 {
-	return fx->hits->len >= GPOINTER_TO_UINT(data);
+	return tr_test_http_hits(fx->http, NULL) >= GPOINTER_TO_UINT(data);
 }
 
 static gboolean
@@ -250,72 +147,6 @@ set_param(Fixture *fx, const gchar *name, const gchar *value)
 	g_assert_no_error(error);
 }
 
-static gchar *
-http_url(Fixture *fx, const gchar *path)
-{
-	return g_strdup_printf("http://127.0.0.1:%u%s", fx->http_port, path);
-}
-
-static gchar *
-https_url(Fixture *fx, const gchar *path)
-{
-	return g_strdup_printf("https://127.0.0.1:%u%s", fx->https_port, path);
-}
-
-/* a listening TCP socket on 127.0.0.1, its port chosen by the system */
-static GSocket *
-listen_loopback(guint *port)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSocket) socket = NULL;
-	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocketAddress) bound = NULL;
-
-	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			      &error);
-	g_assert_no_error(error);
-	g_socket_bind(socket, addr, TRUE, &error);
-	g_assert_no_error(error);
-	g_socket_listen(socket, &error);
-	g_assert_no_error(error);
-	bound = g_socket_get_local_address(socket, &error);
-	g_assert_no_error(error);
-	*port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-	return g_steal_pointer(&socket);
-}
-
-static void
-start_server(Fixture *fx)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GTlsCertificate) cert = NULL;
-	g_autoptr(GSocket) http_socket = listen_loopback(&fx->http_port);
-	g_autoptr(GSocket) https_socket = listen_loopback(&fx->https_port);
-
-	cert = g_tls_certificate_new_from_files(server_cert_file, server_key_file, &error);
-	g_assert_no_error(error);
-	fx->server = soup_server_new("tls-certificate", cert, NULL);
-	soup_server_add_handler(fx->server, NULL, server_cb, fx, NULL);
-	soup_server_listen_socket(fx->server, http_socket, 0, &error);
-	g_assert_no_error(error);
-	soup_server_listen_socket(fx->server, https_socket, SOUP_SERVER_LISTEN_HTTPS, &error);
-	g_assert_no_error(error);
-}
-
-/* what $MA gives: "02:0e:08:aa:bb:cc" -> "020e08aabbcc" */
-static gchar *
-mac_digits(const gchar *mac)
-{
-	GString *out = g_string_new(NULL);
-
-	for (const gchar *p = mac; *p != '\0'; p++) {
-		if (*p != ':')
-			g_string_append_c(out, g_ascii_tolower(*p));
-	}
-	return g_string_free(out, FALSE);
-}
-
 static void
 fixture_setup(Fixture *fx, gconstpointer user_data)
 {
@@ -338,15 +169,12 @@ fixture_setup(Fixture *fx, gconstpointer user_data)
 	g_assert_no_error(error);
 	g_assert_nonnull(fx->device);
 	fx->store = tr_device_get_store(fx->device);
-	fx->mac_digits = mac_digits(tr_device_get_mac_address(fx->device));
+	fx->mac_digits = tr_test_mac_digits(tr_device_get_mac_address(fx->device));
 	g_assert_cmpuint(strlen(fx->mac_digits), ==, 12);
 
 	fx->logs = g_ptr_array_new_with_free_func(g_free);
 	fx->log_handler = g_log_set_handler("tr-provisioner", G_LOG_LEVEL_MASK, log_capture, fx);
-	fx->routes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					   (GDestroyNotify)response_free);
-	fx->hits = g_ptr_array_new_with_free_func((GDestroyNotify)hit_free);
-	start_server(fx);
+	fx->http = tr_test_http_new(certs);
 	fx->provisioner = tr_provisioner_new(fx->device);
 	g_assert_cmpstr(tr_provisioner_get_last_resync_result(fx->provisioner), ==, "never");
 	g_assert_cmpint(tr_provisioner_get_last_resync_time(fx->provisioner), ==, 0);
@@ -367,18 +195,15 @@ fixture_teardown(Fixture *fx, gconstpointer user_data)
 	/* the server sees the clients' connections close */
 	while (g_main_context_iteration(NULL, FALSE))
 		;
-	soup_server_disconnect(fx->server);
-	g_clear_object(&fx->server);
+	g_clear_pointer(&fx->http, tr_test_http_free);
 	tr_engine_shutdown(fx->engine);
 	g_clear_object(&fx->engine);
 	g_log_remove_handler("tr-provisioner", fx->log_handler);
 	g_ptr_array_unref(fx->logs);
-	g_hash_table_unref(fx->routes);
-	g_ptr_array_unref(fx->hits);
 	g_clear_error(&fx->error);
 	g_clear_pointer(&fx->bytes, g_bytes_unref);
 	g_free(fx->mac_digits);
-	rm_rf(fx->tmp_dir);
+	tr_test_remove_tree(fx->tmp_dir);
 	g_free(fx->tmp_dir);
 	/* let the closed connections' sources go */
 	while (g_main_context_iteration(NULL, FALSE))
@@ -454,11 +279,11 @@ static void
 test_http(Fixture *fx, gconstpointer user_data)
 {
 	g_autofree gchar *path = g_strdup_printf("/prov/spa%s.xml", fx->mac_digits);
-	g_autofree gchar *rule = http_url(fx, "/prov/spa$MA.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/prov/spa$MA.xml");
 	g_autofree gchar *pattern = NULL;
 	gint64 start = g_get_monotonic_time();
 
-	serve(fx, path, 200, TLS_PROFILE);
+	tr_test_http_serve(fx->http, path, 200, TLS_PROFILE);
 	set_param(fx, "Profile_Rule", rule);
 	notifications = 0;
 	g_signal_connect(fx->provisioner, "notify::last-resync-result", G_CALLBACK(notify_cb),
@@ -468,8 +293,8 @@ test_http(Fixture *fx, gconstpointer user_data)
 		       (g_get_monotonic_time() - start) / 1000);
 	assert_success(fx);
 	g_assert_cmpuint(notifications, ==, 1);
-	g_assert_cmpuint(count_hits(fx, path), ==, 1);
-	g_assert_cmpuint(fx->hits->len, ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, path), ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 1);
 	g_assert_cmpstr(tr_store_get(fx->store, "SIP_Transport_1_"), ==, "TLS");
 	g_assert_cmpstr(tr_store_get(fx->store, "Proxy_1_"), ==, "sbc.example.com");
 	g_assert_cmpint(tr_store_get_access(fx->store, "SIP_Transport_1_"), ==, TR_ACCESS_NA);
@@ -477,7 +302,8 @@ test_http(Fixture *fx, gconstpointer user_data)
 	/* the SPA's log messages, with their macros */
 	pattern = g_strdup_printf(
 		"SPA2102 %s -- Requesting resync http://127.0.0.1:%u/prov/spa%s.xml",
-		tr_device_get_mac_address(fx->device), fx->http_port, fx->mac_digits);
+		tr_device_get_mac_address(fx->device), tr_test_http_get_port(fx->http),
+		fx->mac_digits);
 	g_assert_nonnull(find_log(fx, pattern));
 	g_assert_nonnull(find_log(fx, "SPA2102 * -- Successful resync http://127.0.0.1:*"));
 }
@@ -485,32 +311,33 @@ test_http(Fixture *fx, gconstpointer user_data)
 static void
 test_https_custom_ca(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = https_url(fx, "/secure.xml");
+	g_autofree gchar *rule = tr_test_http_https_url(fx->http, "/secure.xml");
 
-	serve(fx, "/secure.xml", 200, TLS_PROFILE);
-	set_param(fx, "Custom_CA_File", ca_file);
+	tr_test_http_serve(fx->http, "/secure.xml", 200, TLS_PROFILE);
+	set_param(fx, "Custom_CA_File", certs->ca_file);
 	set_param(fx, "Profile_Rule", rule);
 	g_assert_true(resync_sync(fx));
 	assert_success(fx);
 	g_assert_cmpstr(tr_store_get(fx->store, "SIP_Transport_1_"), ==, "TLS");
-	g_assert_cmpuint(count_hits(fx, "/secure.xml"), ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/secure.xml"), ==, 1);
 
 	/* the certificate names 127.0.0.1, not localhost */
 	g_free(rule);
-	rule = g_strdup_printf("https://localhost:%u/secure.xml", fx->https_port);
+	rule = g_strdup_printf("https://localhost:%u/secure.xml",
+			       tr_test_http_get_https_port(fx->http));
 	set_param(fx, "Profile_Rule", rule);
 	g_assert_false(resync_sync(fx));
 	assert_failed(fx, "not trusted: it does not match the server's name or address");
-	g_assert_cmpuint(count_hits(fx, "/secure.xml"), ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/secure.xml"), ==, 1);
 }
 
 /* the test CA is in no system store: the server is not trusted */
 static void
 test_https_system_trust(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = https_url(fx, "/secure.xml");
+	g_autofree gchar *rule = tr_test_http_https_url(fx->http, "/secure.xml");
 
-	serve(fx, "/secure.xml", 200, TLS_PROFILE);
+	tr_test_http_serve(fx->http, "/secure.xml", 200, TLS_PROFILE);
 	set_param(fx, "Profile_Rule", rule);
 	g_assert_false(resync_sync(fx));
 	g_assert_error(fx->error, TR_ERROR, TR_ERROR_FAILED);
@@ -518,7 +345,7 @@ test_https_system_trust(Fixture *fx, gconstpointer user_data)
 	assert_failed(fx, "not trusted");
 	assert_failed(fx, "certificate authority");
 	assert_unchanged(fx);
-	g_assert_cmpuint(fx->hits->len, ==, 0);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 0);
 	g_assert_nonnull(find_log(fx, "SPA2102 * -- Resync failed: Profile_Rule https://*"));
 
 	/* an unreadable CA file is an error of its own */
@@ -531,7 +358,7 @@ test_https_system_trust(Fixture *fx, gconstpointer user_data)
 static void
 test_not_found_fails(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/missing.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/missing.xml");
 
 	set_param(fx, "Profile_Rule", rule);
 	g_assert_true(tr_store_get_bool(fx->store, "Resync_Fails_On_FNF"));
@@ -545,18 +372,18 @@ test_not_found_fails(Fixture *fx, gconstpointer user_data)
 static void
 test_not_found_skipped(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/missing.xml");
-	g_autofree gchar *rule_b = http_url(fx, "/b.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/missing.xml");
+	g_autofree gchar *rule_b = tr_test_http_url(fx->http, "/b.xml");
 
 	set_param(fx, "Profile_Rule", rule);
 	set_param(fx, "Resync_Fails_On_FNF", "no");
 	g_assert_true(resync_sync(fx));
 	assert_success(fx);
 	assert_unchanged(fx);
-	g_assert_cmpuint(count_hits(fx, "/missing.xml"), ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/missing.xml"), ==, 1);
 
 	/* the later rules still run */
-	serve(fx, "/b.xml", 200, TLS_PROFILE);
+	tr_test_http_serve(fx->http, "/b.xml", 200, TLS_PROFILE);
 	set_param(fx, "Profile_Rule_B", rule_b);
 	g_assert_true(resync_sync(fx));
 	g_assert_cmpstr(tr_store_get(fx->store, "SIP_Transport_1_"), ==, "TLS");
@@ -565,13 +392,13 @@ test_not_found_skipped(Fixture *fx, gconstpointer user_data)
 static void
 test_bad_value(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/bad.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/bad.xml");
 
-	serve(fx, "/bad.xml", 200,
-	      "<flat-profile>\n"
-	      "  <Proxy_1_>sbc.example.com</Proxy_1_>\n"
-	      "  <SIP_Transport_1_>CARRIER-PIGEON</SIP_Transport_1_>\n"
-	      "</flat-profile>\n");
+	tr_test_http_serve(fx->http, "/bad.xml", 200,
+			   "<flat-profile>\n"
+			   "  <Proxy_1_>sbc.example.com</Proxy_1_>\n"
+			   "  <SIP_Transport_1_>CARRIER-PIGEON</SIP_Transport_1_>\n"
+			   "</flat-profile>\n");
 	set_param(fx, "Profile_Rule", rule);
 	g_assert_false(resync_sync(fx));
 	g_assert_error(fx->error, TR_ERROR, TR_ERROR_INVALID_PARAMETER);
@@ -581,13 +408,14 @@ test_bad_value(Fixture *fx, gconstpointer user_data)
 	assert_unchanged(fx);
 
 	/* a malformed profile too */
-	serve(fx, "/bad.xml", 200, "<flat-profile><Proxy_1_>x</flat-profile>");
+	tr_test_http_serve(fx->http, "/bad.xml", 200, "<flat-profile><Proxy_1_>x</flat-profile>");
 	g_assert_false(resync_sync(fx));
 	g_assert_error(fx->error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT);
 	assert_unchanged(fx);
 
 	/* a text profile may not import files from the device */
-	serve(fx, "/bad.xml", 200, "import /etc/passwd\nProxy[1] \"x.example\" ;\n");
+	tr_test_http_serve(fx->http, "/bad.xml", 200,
+			   "import /etc/passwd\nProxy[1] \"x.example\" ;\n");
 	g_assert_false(resync_sync(fx));
 	assert_failed(fx, "import");
 	assert_unchanged(fx);
@@ -596,23 +424,21 @@ test_bad_value(Fixture *fx, gconstpointer user_data)
 static void
 serve_large(Fixture *fx, const gchar *path, gboolean chunked)
 {
-	Response *r = g_new0(Response, 1);
 	gsize size = 50 * 1024 * 1024;
 	gchar *data = g_malloc(size);
+	g_autoptr(GBytes) body = NULL;
 
 	/* a valid start, then more than the limit */
 	memset(data, ' ', size);
 	memcpy(data, "<flat-profile>", strlen("<flat-profile>"));
-	r->status = 200;
-	r->body = g_bytes_new_take(data, size);
-	r->chunked = chunked;
-	g_hash_table_insert(fx->routes, g_strdup(path), r);
+	body = g_bytes_new_take(data, size);
+	tr_test_http_serve_bytes(fx->http, path, 200, body, chunked);
 }
 
 static void
 test_too_large(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/large.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/large.xml");
 	gint64 start;
 
 	serve_large(fx, "/large.xml", FALSE);
@@ -634,26 +460,6 @@ test_too_large(Fixture *fx, gconstpointer user_data)
 	assert_unchanged(fx);
 }
 
-static guint16
-closed_tcp_port(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSocket) socket = NULL;
-	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocketAddress) bound = NULL;
-
-	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			      &error);
-	g_assert_no_error(error);
-	g_socket_bind(socket, addr, TRUE, &error);
-	g_assert_no_error(error);
-	bound = g_socket_get_local_address(socket, &error);
-	g_assert_no_error(error);
-	/* bound, never listening: connections are refused */
-	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-}
-
 static void
 test_server_down(Fixture *fx, gconstpointer user_data)
 {
@@ -661,7 +467,7 @@ test_server_down(Fixture *fx, gconstpointer user_data)
 	gint64 start;
 	gint64 took;
 
-	rule = g_strdup_printf("http://127.0.0.1:%u/spa.xml", closed_tcp_port());
+	rule = g_strdup_printf("http://127.0.0.1:%u/spa.xml", tr_test_free_tcp_port("127.0.0.1"));
 	set_param(fx, "Profile_Rule", rule);
 	start = g_get_monotonic_time();
 	g_assert_false(resync_sync(fx));
@@ -678,43 +484,48 @@ test_server_down(Fixture *fx, gconstpointer user_data)
 static void
 test_rules_in_order(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule_a = http_url(fx, "/a.xml");
-	g_autofree gchar *rule_b = http_url(fx, "/b.txt");
+	g_autofree gchar *rule_a = tr_test_http_url(fx->http, "/a.xml");
+	g_autofree gchar *rule_b = tr_test_http_url(fx->http, "/b.txt");
 	g_autofree gchar *rule_c = NULL;
-	g_autofree gchar *rule_d = http_url(fx, "/d-$A-$(b).xml");
+	g_autofree gchar *rule_d = tr_test_http_url(fx->http, "/d-$A-$(b).xml");
 
-	serve(fx, "/a.xml", 200,
-	      "<flat-profile><Proxy_1_>a.example</Proxy_1_>"
-	      "<SIP_Transport_1_>TCP</SIP_Transport_1_><GPP_A>fromA</GPP_A></flat-profile>");
+	tr_test_http_serve(
+		fx->http, "/a.xml", 200,
+		"<flat-profile><Proxy_1_>a.example</Proxy_1_>"
+		"<SIP_Transport_1_>TCP</SIP_Transport_1_><GPP_A>fromA</GPP_A></flat-profile>");
 	/* B is a legacy text profile */
-	serve(fx, "/b.txt", 200, "# rule B\nProxy[1] \"b.example\" ;\nGPP_B \"fromB\" ;\n");
-	serve(fx, "/c.xml", 200, "<flat-profile><Proxy_1_>c.example</Proxy_1_></flat-profile>");
-	serve(fx, "/d-fromA-fromB.xml", 200,
-	      "<flat-profile><Display_Name_1_>D</Display_Name_1_></flat-profile>");
-	rule_c = g_strdup_printf("  #http://127.0.0.1:%u/c.xml", fx->http_port);
+	tr_test_http_serve(fx->http, "/b.txt", 200,
+			   "# rule B\nProxy[1] \"b.example\" ;\nGPP_B \"fromB\" ;\n");
+	tr_test_http_serve(fx->http, "/c.xml", 200,
+			   "<flat-profile><Proxy_1_>c.example</Proxy_1_></flat-profile>");
+	tr_test_http_serve(fx->http, "/d-fromA-fromB.xml", 200,
+			   "<flat-profile><Display_Name_1_>D</Display_Name_1_></flat-profile>");
+	rule_c = g_strdup_printf("  #http://127.0.0.1:%u/c.xml", tr_test_http_get_port(fx->http));
 	set_param(fx, "Profile_Rule", rule_a);
 	set_param(fx, "Profile_Rule_B", rule_b);
 	set_param(fx, "Profile_Rule_C", rule_c);
 	set_param(fx, "Profile_Rule_D", rule_d);
 	g_assert_true(resync_sync(fx));
 	assert_success(fx);
-	g_assert_cmpuint(fx->hits->len, ==, 3);
-	g_assert_cmpstr(((Hit *)g_ptr_array_index(fx->hits, 0))->path, ==, "/a.xml");
-	g_assert_cmpstr(((Hit *)g_ptr_array_index(fx->hits, 1))->path, ==, "/b.txt");
-	g_assert_cmpstr(((Hit *)g_ptr_array_index(fx->hits, 2))->path, ==, "/d-fromA-fromB.xml");
-	g_assert_cmpuint(count_hits(fx, "/c.xml"), ==, 0);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 3);
+	g_assert_cmpstr(tr_test_http_hit_path(fx->http, 0), ==, "/a.xml");
+	g_assert_cmpstr(tr_test_http_hit_path(fx->http, 1), ==, "/b.txt");
+	g_assert_cmpstr(tr_test_http_hit_path(fx->http, 2), ==, "/d-fromA-fromB.xml");
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/c.xml"), ==, 0);
 	g_assert_cmpstr(tr_store_get(fx->store, "Proxy_1_"), ==, "b.example");
 	g_assert_cmpstr(tr_store_get(fx->store, "SIP_Transport_1_"), ==, "TCP");
 	g_assert_cmpstr(tr_store_get(fx->store, "Display_Name_1_"), ==, "D");
 
 	/* a failing B keeps what A applied and stops C and D */
-	serve(fx, "/a.xml", 200, "<flat-profile><Proxy_1_>a2.example</Proxy_1_></flat-profile>");
-	serve(fx, "/b.txt", 200, "Proxy[1] \"b2.example\" ;\nSIP_Transport[1] \"SCTP\" ;\n");
-	g_ptr_array_set_size(fx->hits, 0);
+	tr_test_http_serve(fx->http, "/a.xml", 200,
+			   "<flat-profile><Proxy_1_>a2.example</Proxy_1_></flat-profile>");
+	tr_test_http_serve(fx->http, "/b.txt", 200,
+			   "Proxy[1] \"b2.example\" ;\nSIP_Transport[1] \"SCTP\" ;\n");
+	tr_test_http_clear_hits(fx->http);
 	g_assert_false(resync_sync(fx));
 	assert_failed(fx, "Profile_Rule_B http://127.0.0.1:");
 	assert_failed(fx, "SCTP");
-	g_assert_cmpuint(fx->hits->len, ==, 2);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 2);
 	g_assert_cmpstr(tr_store_get(fx->store, "Proxy_1_"), ==, "a2.example");
 	g_assert_cmpstr(tr_store_get(fx->store, "SIP_Transport_1_"), ==, "TCP");
 }
@@ -742,7 +553,7 @@ test_rule_errors(Fixture *fx, gconstpointer user_data)
 	set_param(fx, "Profile_Rule", "#/spa$PSN.cfg");
 	g_assert_true(resync_sync(fx));
 	assert_success(fx);
-	g_assert_cmpuint(fx->hits->len, ==, 0);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 0);
 
 	/* without Provision_Enable, a forced resync is refused and not recorded */
 	set_param(fx, "Provision_Enable", "no");
@@ -755,7 +566,7 @@ test_rule_errors(Fixture *fx, gconstpointer user_data)
 static void
 test_no_secret_in_logs(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/prov?mac=$MA&password=hunter2");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/prov?mac=$MA&password=hunter2");
 
 	set_param(fx, "Profile_Rule", rule);
 	g_assert_false(resync_sync(fx));
@@ -765,8 +576,8 @@ test_no_secret_in_logs(Fixture *fx, gconstpointer user_data)
 	for (guint i = 0; i < fx->logs->len; i++)
 		g_assert_null(strstr(g_ptr_array_index(fx->logs, i), "hunter2"));
 	/* the server got the real query */
-	g_assert_cmpuint(fx->hits->len, ==, 1);
-	g_assert_nonnull(strstr(((Hit *)g_ptr_array_index(fx->hits, 0))->path, "hunter2"));
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 1);
+	g_assert_nonnull(strstr(tr_test_http_hit_path(fx->http, 0), "hunter2"));
 }
 
 /* two requests at once share one resync */
@@ -790,39 +601,20 @@ cond_two(Fixture *fx, gconstpointer data)
 static void
 test_join(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/a.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/a.xml");
 	guint n_ok = 0;
 
-	serve(fx, "/a.xml", 200, TLS_PROFILE);
+	tr_test_http_serve(fx->http, "/a.xml", 200, TLS_PROFILE);
 	set_param(fx, "Profile_Rule", rule);
 	tr_provisioner_resync_async(fx->provisioner, NULL, join_cb, &n_ok);
 	g_assert_true(tr_provisioner_get_resyncing(fx->provisioner));
 	tr_provisioner_resync_async(fx->provisioner, NULL, join_cb, &n_ok);
 	g_assert_true(wait_for(fx, cond_two, &n_ok, RESYNC_DEADLINE_MS));
-	g_assert_cmpuint(fx->hits->len, ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 1);
 	g_assert_false(tr_provisioner_get_resyncing(fx->provisioner));
 }
 
 /* tftpd-hpa */
-
-static guint16
-free_udp_port(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSocket) socket = NULL;
-	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocketAddress) bound = NULL;
-
-	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
-			      &error);
-	g_assert_no_error(error);
-	g_socket_bind(socket, addr, FALSE, &error);
-	g_assert_no_error(error);
-	bound = g_socket_get_local_address(socket, &error);
-	g_assert_no_error(error);
-	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-}
 
 /*
  * in.tftpd as inetd runs it: the test binds the UDP socket and hands it over
@@ -1014,7 +806,8 @@ test_tftp_client(Fixture *fx, gconstpointer user_data)
 	/* nobody on this port: five tries, a second each */
 	fx->done = FALSE;
 	start = g_get_monotonic_time();
-	tr_tftp_get_async("127.0.0.1", free_udp_port(), "/x.cfg", 100000, NULL, tftp_get_cb, fx);
+	tr_tftp_get_async("127.0.0.1", tr_test_free_udp_port("127.0.0.1"), "/x.cfg", 100000, NULL,
+			  tftp_get_cb, fx);
 	g_assert_true(wait_for(fx, cond_done, NULL, RESYNC_DEADLINE_MS));
 	g_test_message("no answer after %" G_GINT64_FORMAT " ms",
 		       (g_get_monotonic_time() - start) / 1000);
@@ -1026,8 +819,8 @@ test_tftp_client(Fixture *fx, gconstpointer user_data)
 	{
 		g_autoptr(GCancellable) cancellable = g_cancellable_new();
 		fx->done = FALSE;
-		tr_tftp_get_async("127.0.0.1", free_udp_port(), "/x.cfg", 100000, cancellable,
-				  tftp_get_cb, fx);
+		tr_tftp_get_async("127.0.0.1", tr_test_free_udp_port("127.0.0.1"), "/x.cfg", 100000,
+				  cancellable, tftp_get_cb, fx);
 		g_cancellable_cancel(cancellable);
 		g_assert_true(wait_for(fx, cond_done, NULL, RESYNC_DEADLINE_MS));
 		g_assert_error(fx->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1052,11 +845,11 @@ test_tftp_client(Fixture *fx, gconstpointer user_data)
 static void
 test_periodic(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/p.xml");
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/p.xml");
 	guint hits;
 	gint64 start;
 
-	serve(fx, "/p.xml", 200, TLS_PROFILE);
+	tr_test_http_serve(fx->http, "/p.xml", 200, TLS_PROFILE);
 	set_param(fx, "Profile_Rule", rule);
 	set_param(fx, "Resync_On_Reset", "no");
 	set_param(fx, "Resync_Periodic", "1");
@@ -1071,9 +864,9 @@ test_periodic(Fixture *fx, gconstpointer user_data)
 
 	set_param(fx, "Resync_Periodic", "0");
 	g_assert_cmpint(tr_provisioner_get_next_resync_time(fx->provisioner), ==, 0);
-	hits = fx->hits->len;
+	hits = tr_test_http_hits(fx->http, NULL);
 	run_for(fx, 1500);
-	g_assert_cmpuint(fx->hits->len, ==, hits);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, hits);
 
 	/* back on; Provision_Enable = no stops it again */
 	set_param(fx, "Resync_Periodic", "1");
@@ -1081,24 +874,20 @@ test_periodic(Fixture *fx, gconstpointer user_data)
 	g_assert_true(wait_for(fx, cond_not_resyncing, NULL, RESYNC_DEADLINE_MS));
 	set_param(fx, "Provision_Enable", "no");
 	g_assert_cmpint(tr_provisioner_get_next_resync_time(fx->provisioner), ==, 0);
-	hits = fx->hits->len;
+	hits = tr_test_http_hits(fx->http, NULL);
 	run_for(fx, 1300);
-	g_assert_cmpuint(fx->hits->len, ==, hits);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, hits);
 }
 
 /* a failed boot resync is retried after Resync_Error_Retry_Delay */
 static void
 test_retry(Fixture *fx, gconstpointer user_data)
 {
-	g_autofree gchar *rule = http_url(fx, "/r.xml");
-	Response *r;
-	Hit *first;
-	Hit *second;
+	g_autofree gchar *rule = tr_test_http_url(fx->http, "/r.xml");
 	gint64 gap;
 
-	serve(fx, "/r.xml", 200, TLS_PROFILE);
-	r = g_hash_table_lookup(fx->routes, "/r.xml");
-	r->fail_first = 1;
+	tr_test_http_serve(fx->http, "/r.xml", 200, TLS_PROFILE);
+	tr_test_http_fail_first(fx->http, "/r.xml", 1);
 	set_param(fx, "Profile_Rule", rule);
 	set_param(fx, "Resync_On_Reset", "yes");
 	set_param(fx, "Resync_Random_Delay", "0");
@@ -1107,9 +896,7 @@ test_retry(Fixture *fx, gconstpointer user_data)
 	tr_provisioner_start(fx->provisioner);
 	g_assert_true(wait_for(fx, cond_hits, GUINT_TO_POINTER(2), 4000));
 	g_assert_true(wait_for(fx, cond_not_resyncing, NULL, RESYNC_DEADLINE_MS));
-	first = g_ptr_array_index(fx->hits, 0);
-	second = g_ptr_array_index(fx->hits, 1);
-	gap = (second->when - first->when) / 1000;
+	gap = (tr_test_http_hit_time(fx->http, 1) - tr_test_http_hit_time(fx->http, 0)) / 1000;
 	g_test_message("retried after %" G_GINT64_FORMAT " ms", gap);
 	g_assert_cmpint(gap, >=, 900);
 	g_assert_cmpint(gap, <, 2500);
@@ -1119,7 +906,7 @@ test_retry(Fixture *fx, gconstpointer user_data)
 	/* periodic 0 after a success: nothing more is planned */
 	g_assert_cmpint(tr_provisioner_get_next_resync_time(fx->provisioner), ==, 0);
 	run_for(fx, 1200);
-	g_assert_cmpuint(fx->hits->len, ==, 2);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 2);
 }
 
 /* the boot resync waits up to Resync_Random_Delay × 20 s */
@@ -1148,68 +935,7 @@ test_boot_schedule(Fixture *fx, gconstpointer user_data)
 
 	tr_provisioner_stop(fx->provisioner);
 	g_assert_cmpint(tr_provisioner_get_next_resync_time(fx->provisioner), ==, 0);
-	g_assert_cmpuint(fx->hits->len, ==, 0);
-}
-
-/* certtool makes the CA and the server's certificate for 127.0.0.1 */
-static void
-run_certtool(const gchar *const *args)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-	gint status = 0;
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-
-	g_ptr_array_add(argv, (gpointer) "certtool");
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	/* installed by the project's setup (gnutls-bin): missing is a failure */
-	if (!g_spawn_sync(NULL, (gchar **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-			  &err, &status, &error))
-		g_error("cannot run certtool (install gnutls-bin): %s", error->message);
-	if (!g_spawn_check_wait_status(status, &error))
-		g_error("certtool failed: %s\n%s", error->message, err);
-}
-
-static void
-make_certificates(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *ca_key = NULL;
-	g_autofree gchar *ca_tmpl = NULL;
-	g_autofree gchar *server_tmpl = NULL;
-
-	cert_dir = g_dir_make_tmp("test-provisioning-certs-XXXXXX", &error);
-	g_assert_no_error(error);
-	ca_key = g_build_filename(cert_dir, "ca.key", NULL);
-	ca_file = g_build_filename(cert_dir, "ca.pem", NULL);
-	ca_tmpl = g_build_filename(cert_dir, "ca.tmpl", NULL);
-	server_key_file = g_build_filename(cert_dir, "server.key", NULL);
-	server_cert_file = g_build_filename(cert_dir, "server.pem", NULL);
-	server_tmpl = g_build_filename(cert_dir, "server.tmpl", NULL);
-	g_file_set_contents(ca_tmpl,
-			    "cn = \"tipring provisioning test CA\"\n"
-			    "ca\ncert_signing_key\nexpiration_days = 2\n",
-			    -1, &error);
-	g_assert_no_error(error);
-	g_file_set_contents(server_tmpl,
-			    "cn = \"127.0.0.1\"\nip_address = \"127.0.0.1\"\n"
-			    "tls_www_server\nsigning_key\nencryption_key\nexpiration_days = 2\n",
-			    -1, &error);
-	g_assert_no_error(error);
-
-	run_certtool((const gchar *[]){"--generate-privkey", "--key-type=ecdsa", "--outfile",
-				       ca_key, NULL});
-	run_certtool((const gchar *[]){"--generate-self-signed", "--load-privkey", ca_key,
-				       "--template", ca_tmpl, "--outfile", ca_file, NULL});
-	run_certtool((const gchar *[]){"--generate-privkey", "--key-type=ecdsa", "--outfile",
-				       server_key_file, NULL});
-	run_certtool((const gchar *[]){"--generate-certificate", "--load-privkey", server_key_file,
-				       "--load-ca-certificate", ca_file, "--load-ca-privkey",
-				       ca_key, "--template", server_tmpl, "--outfile",
-				       server_cert_file, NULL});
+	g_assert_cmpuint(tr_test_http_hits(fx->http, NULL), ==, 0);
 }
 
 int
@@ -1218,7 +944,7 @@ main(int argc, char **argv)
 	int ret;
 
 	g_test_init(&argc, &argv, NULL);
-	make_certificates();
+	certs = tr_test_certs_new();
 
 #define ADD(path, func)                                                                            \
 	g_test_add("/provisioning/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1242,10 +968,6 @@ main(int argc, char **argv)
 #undef ADD
 
 	ret = g_test_run();
-	rm_rf(cert_dir);
-	g_free(cert_dir);
-	g_free(ca_file);
-	g_free(server_cert_file);
-	g_free(server_key_file);
+	tr_test_certs_free(certs);
 	return ret;
 }
