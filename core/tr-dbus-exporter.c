@@ -359,11 +359,44 @@ store_changed_cb(TrStore *store, const gchar *const *names, TrDbusDevice *skelet
 	tr_dbus_device_emit_parameters_changed(skeleton, names);
 }
 
+/* the session a TLS transport keeps on the line, as GObject data */
+#define TR_TRANSPORT_SESSION_KEY "tr-transport-session"
+
+/* Line.Tls is on the line's object while its transport is TLS */
+static void
+update_tls(TrDbusLine *skeleton)
+{
+	TrLine *line = g_object_get_data(G_OBJECT(skeleton), "tr-line");
+	TrDbusObjectSkeleton *object = g_object_get_data(G_OBJECT(skeleton), "tr-object");
+	GObject *session =
+		line != NULL ? g_object_get_data(G_OBJECT(line), TR_TRANSPORT_SESSION_KEY) : NULL;
+	gboolean want = session != NULL && g_strcmp0(tr_line_get_transport(line), "TLS") == 0;
+	TrDbusLineTls *tls = NULL;
+	const gchar *props[] = {
+		"state",	"protocol-version", "cipher-suite",    "peer-certificate",
+		"peer-subject", "verified",	    "verify-result",   "handshake-ms",
+		"resumed",	"established-at",   "reconnect-count", "last-error"};
+
+	if (object == NULL)
+		return;
+	tls = tr_dbus_object_peek_line_tls(TR_DBUS_OBJECT(object));
+	if (want && tls == NULL) {
+		g_autoptr(TrDbusLineTls) iface = tr_dbus_line_tls_skeleton_new();
+		for (guint i = 0; i < G_N_ELEMENTS(props); i++)
+			g_object_bind_property(session, props[i], iface, props[i],
+					       G_BINDING_SYNC_CREATE);
+		tr_dbus_object_skeleton_set_line_tls(object, iface);
+	} else if (!want && tls != NULL) {
+		tr_dbus_object_skeleton_set_line_tls(object, NULL);
+	}
+}
+
 static void
 sync_line(TrLine *line, GParamSpec *pspec, TrDbusLine *skeleton)
 {
 	tr_dbus_line_set_enabled(skeleton, tr_line_get_enabled(line));
 	tr_dbus_line_set_transport(skeleton, tr_line_get_transport(line));
+	update_tls(skeleton);
 }
 
 static void
@@ -382,6 +415,8 @@ sync_registration(TrRegistration *registration, GParamSpec *pspec, TrDbusLine *s
 		skeleton, g_variant_new("(us)", tr_registration_get_last_code(registration),
 					tr_registration_get_last_phrase(registration)));
 	tr_dbus_line_set_last_error(skeleton, tr_registration_get_last_error(registration));
+	/* a TLS line's session appears when its agent is made */
+	update_tls(skeleton);
 }
 
 static gboolean
@@ -412,6 +447,8 @@ export_line(TrDbusExporter *self, TrLine *line, const gchar *device_object_path)
 	const TrModel *model = tr_device_get_model(tr_line_get_device(line));
 
 	label = g_strdup_printf("%s %u", tr_model_get_line_label(model), tr_line_get_index(line));
+	g_object_set_data(G_OBJECT(skeleton), "tr-line", line);
+	g_object_set_data(G_OBJECT(skeleton), "tr-object", object);
 	tr_dbus_line_set_index(skeleton, tr_line_get_index(line));
 	tr_dbus_line_set_device(skeleton, device_object_path);
 	tr_dbus_line_set_label(skeleton, label);

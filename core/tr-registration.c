@@ -69,6 +69,8 @@ struct _Agent {
 	gboolean registered;
 	gboolean dying;
 	guint timeout_source;
+	gchar *aor;
+	gchar *registrar;
 };
 
 G_DEFINE_TYPE(TrRegistration, tr_registration, G_TYPE_OBJECT)
@@ -268,6 +270,20 @@ fail(TrRegistration *self, guint retry_after, const gchar *why)
 	set_next(self, g_get_real_time() / G_USEC_PER_SEC + delay);
 }
 
+/* a handle Sofia challenged in vain sends nothing more: each attempt gets a
+ * new one (on the same agent, so a TLS session is kept) */
+static void
+register_fresh(Agent *agent)
+{
+	g_autofree gchar *expires = g_strdup_printf("%u", agent->expires);
+
+	if (agent->nh != NULL)
+		nua_handle_destroy(agent->nh);
+	agent->nh = nua_handle(agent->nua, NULL, SIPTAG_TO_STR(agent->aor), TAG_END());
+	nua_register(agent->nh, NUTAG_REGISTRAR(URL_STRING_MAKE(agent->registrar)),
+		     SIPTAG_EXPIRES_STR(expires), TAG_END());
+}
+
 static gboolean
 retry_cb(gpointer user_data)
 {
@@ -279,7 +295,7 @@ retry_cb(gpointer user_data)
 	self->agent->auth_tries = 0;
 	self->attempts++;
 	set_state(self, TR_REGISTRATION_REGISTERING);
-	nua_register(self->agent->nh, TAG_END());
+	register_fresh(self->agent);
 	return G_SOURCE_REMOVE;
 }
 
@@ -321,6 +337,22 @@ granted_expires(const sip_t *sip, guint asked)
 	if (sip != NULL && sip->sip_expires != NULL)
 		return (guint)sip->sip_expires->ex_delta;
 	return asked;
+}
+
+/* a transport that keeps a session (TLS) knows why Sofia's own 503 came */
+static gchar *
+transport_failure(TrRegistration *self)
+{
+	GObject *session = g_object_get_data(G_OBJECT(self->line), "tr-transport-session");
+	g_autofree gchar *state = NULL;
+	g_autofree gchar *error = NULL;
+
+	if (session == NULL || g_strcmp0(tr_line_get_transport(self->line), "TLS") != 0)
+		return NULL;
+	g_object_get(session, "state", &state, "last-error", &error, NULL);
+	if (g_strcmp0(state, "failed") != 0 || error == NULL || error[0] == '\0')
+		return NULL;
+	return g_steal_pointer(&error);
 }
 
 static void
@@ -374,7 +406,11 @@ on_register(TrRegistration *self, Agent *agent, int status, const char *phrase, 
 					    ? (guint)sip->sip_retry_after->af_delta
 					    : 0;
 		g_autofree gchar *why = NULL;
-		if (status >= 900 || (status == 503 && sip == NULL))
+		g_autofree gchar *transport_error = transport_failure(self);
+		if (transport_error != NULL)
+			/* TRANSLATORS: %s is the transport's reason, e.g. "issuer is unknown" */
+			why = g_strdup_printf(_("no connection to the proxy: %s"), transport_error);
+		else if (status >= 900 || (status == 503 && sip == NULL))
 			/* TRANSLATORS: %s is Sofia-SIP's reason, e.g. a TLS error */
 			why = g_strdup_printf(_("no connection to the proxy: %s"), phrase);
 		else
@@ -435,6 +471,8 @@ agent_free(Agent *agent)
 		g_object_unref(agent->transport);
 	}
 	g_object_unref(agent->self);
+	g_free(agent->aor);
+	g_free(agent->registrar);
 	g_free(agent);
 }
 
@@ -442,14 +480,33 @@ agent_free(Agent *agent)
 static gchar *
 config_key(TrRegistration *self)
 {
-	const gchar *names[] = {
-		"SIP_Transport",      "SIP_Port",     "Proxy",		 "Outbound_Proxy",
-		"Use_Outbound_Proxy", "User_ID",      "Use_Auth_ID",	 "Auth_ID",
-		"Password",	      "Display_Name", "Register_Expires"};
+	const gchar *names[] = {"SIP_Transport",
+				"SIP_Port",
+				"Proxy",
+				"Outbound_Proxy",
+				"Use_Outbound_Proxy",
+				"User_ID",
+				"Use_Auth_ID",
+				"Auth_ID",
+				"Password",
+				"Display_Name",
+				"Register_Expires",
+				"TLS_Minimum_Version",
+				"TLS_Verify_Server",
+				"TLS_Server_Name",
+				"TLS_Client_Certificate",
+				"NAT_Keep_Alive_Enable"};
+	/* the device's own, that TLS lines use */
+	const gchar *globals[] = {"Custom_CA_File", "Device_Certificate_File",
+				  "Device_Private_Key_File", "NAT_Keep_Alive_Intvl"};
 	GString *key = g_string_new(NULL);
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_string_append(key, line_param(self, names[i]));
+		g_string_append_c(key, '\n');
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(globals); i++) {
+		g_string_append(key, tr_store_get(self->store, globals[i]));
 		g_string_append_c(key, '\n');
 	}
 	return g_string_free(key, FALSE);
@@ -489,7 +546,6 @@ bring_up(TrRegistration *self)
 	g_autofree gchar *host = proxy_host(proxy);
 	g_autofree gchar *aor = NULL;
 	g_autofree gchar *from = NULL;
-	g_autofree gchar *expires = NULL;
 	Agent *agent;
 
 	self->attempts++;
@@ -527,7 +583,6 @@ bring_up(TrRegistration *self)
 	aor = g_strdup_printf("%s:%s@%s", g_str_has_prefix(registrar, "sips:") ? "sips" : "sip",
 			      user, host);
 	from = display[0] != '\0' ? g_strdup_printf("\"%s\" <%s>", display, aor) : g_strdup(aor);
-	expires = g_strdup_printf("%u", agent->expires);
 
 	agent->nua = nua_create(
 		tr_engine_get_su_root(self->engine), agent_callback, (nua_magic_t *)agent,
@@ -538,7 +593,9 @@ bring_up(TrRegistration *self)
 		 * something Sofia retries by itself while the line says
 		 * "registering" */
 		NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_DISPLAY(display[0] != '\0' ? display : NULL),
-		TAG_IF(outbound != NULL, NUTAG_PROXY(URL_STRING_MAKE(outbound))), TAG_END());
+		TAG_IF(outbound != NULL, NUTAG_PROXY(URL_STRING_MAKE(outbound))),
+		/* what the transport adds for this line (TLS: its session) */
+		TAG_NEXT(g_object_get_data(G_OBJECT(self->line), "tr-transport-nua-tags")));
 	if (agent->nua == NULL) {
 		g_autofree gchar *why =
 			/* TRANSLATORS: %s is a SIP URL such as sip:*:5060;transport=udp */
@@ -551,11 +608,11 @@ bring_up(TrRegistration *self)
 		return;
 	}
 	self->agent = agent;
-	agent->nh = nua_handle(agent->nua, NULL, SIPTAG_TO_STR(aor), TAG_END());
+	agent->aor = g_strdup(aor);
+	agent->registrar = g_strdup(registrar);
 	g_info("line %u: registering %s at %s over %s", tr_line_get_index(self->line), aor,
 	       registrar, protocol);
-	nua_register(agent->nh, NUTAG_REGISTRAR(URL_STRING_MAKE(registrar)),
-		     SIPTAG_EXPIRES_STR(expires), TAG_END());
+	register_fresh(agent);
 }
 
 /* follow the parameters: keep, rebuild or retire the agent */
