@@ -248,6 +248,102 @@ print_registration(TrDbusLine *line)
 		g_print(_("    last response: %u %s\n"), code, phrase);
 }
 
+static TrDbusLineTls *
+tls_at(Ctl *ctl, const gchar *path)
+{
+	g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->objects, path);
+	if (object == NULL)
+		return NULL;
+	return tr_dbus_object_get_line_tls(TR_DBUS_OBJECT(object));
+}
+
+/* one line in status, everything with `tls` */
+static void
+print_tls(Ctl *ctl, const gchar *path, gboolean full)
+{
+	g_autoptr(TrDbusLineTls) tls = tls_at(ctl, path);
+	gint64 since;
+
+	if (tls == NULL)
+		return;
+	if (!full) {
+		/* TRANSLATORS: state, version, cipher suite, verification, handshake
+		 * time, reconnects; e.g. "TLS: established, TLS1.3 TLS_AES..., verified
+		 * for sbc.example.net, handshake 3 ms, 0 reconnects" */
+		g_print(_("    TLS: %s, %s %s, %s, handshake %u ms, %u reconnects\n"),
+			tr_dbus_line_tls_get_state(tls), tr_dbus_line_tls_get_protocol_version(tls),
+			tr_dbus_line_tls_get_cipher_suite(tls),
+			tr_dbus_line_tls_get_verify_result(tls),
+			tr_dbus_line_tls_get_handshake_ms(tls),
+			tr_dbus_line_tls_get_reconnect_count(tls));
+		if (tr_dbus_line_tls_get_last_error(tls)[0] != '\0' &&
+		    g_strcmp0(tr_dbus_line_tls_get_state(tls), "established") != 0)
+			/* TRANSLATORS: why the TLS session failed */
+			g_print(_("    TLS error: %s\n"), tr_dbus_line_tls_get_last_error(tls));
+		return;
+	}
+	since = tr_dbus_line_tls_get_established_at(tls);
+	g_print("State=%s\n", tr_dbus_line_tls_get_state(tls));
+	g_print("ProtocolVersion=%s\n", tr_dbus_line_tls_get_protocol_version(tls));
+	g_print("CipherSuite=%s\n", tr_dbus_line_tls_get_cipher_suite(tls));
+	g_print("PeerSubject=%s\n", tr_dbus_line_tls_get_peer_subject(tls));
+	g_print("Verified=%s\n", tr_dbus_line_tls_get_verified(tls) ? "yes" : "no");
+	g_print("VerifyResult=%s\n", tr_dbus_line_tls_get_verify_result(tls));
+	g_print("HandshakeMs=%u\n", tr_dbus_line_tls_get_handshake_ms(tls));
+	g_print("Resumed=%s\n", tr_dbus_line_tls_get_resumed(tls) ? "yes" : "no");
+	if (since > 0) {
+		g_autofree gchar *stamp = format_time(since);
+		g_print("EstablishedAt=%s\n", stamp);
+	} else {
+		g_print("EstablishedAt=\n");
+	}
+	g_print("ReconnectCount=%u\n", tr_dbus_line_tls_get_reconnect_count(tls));
+	g_print("LastError=%s\n", tr_dbus_line_tls_get_last_error(tls));
+	fputs(tr_dbus_line_tls_get_peer_certificate(tls), stdout);
+}
+
+static int
+cmd_tls(Ctl *ctl, gchar **args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = ctl_pick_device(ctl, &error);
+	const gchar *const *lines;
+	guint64 wanted = 0;
+	guint shown = 0;
+
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (args != NULL &&
+	    (args[1] != NULL || !g_ascii_string_to_unsigned(args[0], 10, 1, 64, &wanted, NULL))) {
+		g_printerr(_("tipringctl: use 'tls [LINE]' with a line number\n"));
+		return EXIT_USAGE;
+	}
+	lines = tr_dbus_device_get_lines(device);
+	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
+		g_autoptr(TrDbusLine) line = line_at(ctl, lines[i]);
+		g_autoptr(TrDbusLineTls) tls = tls_at(ctl, lines[i]);
+		if (line == NULL || (wanted != 0 && tr_dbus_line_get_index(line) != wanted))
+			continue;
+		if (tls == NULL) {
+			if (wanted != 0) {
+				/* TRANSLATORS: %s is "Line 1" or "Ext 1" */
+				g_printerr(_("tipringctl: %s does not use TLS\n"),
+					   tr_dbus_line_get_label(line));
+				return EXIT_FAILURE;
+			}
+			continue;
+		}
+		g_print("[%s]\n", tr_dbus_line_get_label(line));
+		print_tls(ctl, lines[i], TRUE);
+		shown++;
+	}
+	if (shown == 0 && wanted == 0)
+		g_print(_("No line uses TLS.\n"));
+	return EXIT_SUCCESS;
+}
+
 static int
 cmd_status(Ctl *ctl, gchar **args)
 {
@@ -288,6 +384,7 @@ cmd_status(Ctl *ctl, gchar **args)
 				tr_dbus_line_get_enabled(line) ? _("enabled") : _("disabled"),
 				tr_dbus_line_get_transport(line));
 			print_registration(line);
+			print_tls(ctl, lines[j], FALSE);
 		}
 	}
 	return EXIT_SUCCESS;
@@ -562,6 +659,7 @@ static const Command commands[] = {
 	 N_("Print the configuration as a profile (--format xml|text, --level admin|user)"),
 	 cmd_profile},
 	{"resync", "", N_("Fetch and apply the profiles of Profile_Rule now"), cmd_resync},
+	{"tls", N_("[LINE]"), N_("Show the TLS session of each TLS line, or of LINE"), cmd_tls},
 };
 
 static gchar *

@@ -571,6 +571,30 @@ test_tls(TrTest *t)
 	note("TLS: registered %.0f ms after SetParameters", assert_registers(&ctx, start));
 	assert_binding(&ctx, "tls");
 	assert_tls_verified(&ctx);
+
+	/* and as tipringctl shows it */
+	{
+		const gchar *ctl = g_getenv("TIPRINGCTL");
+		g_autofree gchar *out = NULL;
+		g_autofree gchar *status = NULL;
+		gint wait_status = 0;
+		g_autoptr(GError) error = NULL;
+		const gchar *argv_tls[] = {ctl, "--address", ctx.t->address, "tls", "1", NULL};
+		const gchar *argv_status[] = {ctl, "--address", ctx.t->address, "status", NULL};
+
+		g_assert_true(g_spawn_sync(NULL, (gchar **)argv_tls, NULL, G_SPAWN_DEFAULT, NULL,
+					   NULL, &out, NULL, &wait_status, &error));
+		g_assert_no_error(error);
+		g_assert_true(g_spawn_check_wait_status(wait_status, NULL));
+		g_assert_nonnull(strstr(out, "State=established"));
+		g_assert_nonnull(strstr(out, "Verified=yes"));
+		g_assert_nonnull(strstr(out, "-----BEGIN CERTIFICATE-----"));
+		g_assert_true(g_spawn_sync(NULL, (gchar **)argv_status, NULL, G_SPAWN_DEFAULT, NULL,
+					   NULL, &status, NULL, &wait_status, &error));
+		g_assert_no_error(error);
+		g_assert_nonnull(strstr(status, "registered until"));
+		g_assert_nonnull(strstr(status, "TLS: established"));
+	}
 	teardown(&ctx);
 }
 
