@@ -303,6 +303,40 @@ print_tls(Ctl *ctl, const gchar *path, gboolean full)
 }
 
 static int
+cmd_certificate(Ctl *ctl, gchar **args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrDbusDevice) device = NULL;
+	g_autofree gchar *pem = NULL;
+	g_autofree gchar *ca_cert = NULL;
+	g_autofree gchar *ca_key = NULL;
+	guint n = args != NULL ? g_strv_length(args) : 0;
+
+	if (n == 0 || g_strcmp0(args[0], "create") != 0 || (n != 1 && n != 3)) {
+		g_printerr(_("tipringctl: use 'certificate create [CA_CERT CA_KEY]'\n"));
+		return EXIT_USAGE;
+	}
+	/* the daemon reads the files: give it names it can find */
+	if (n == 3) {
+		ca_cert = g_canonicalize_filename(args[1], NULL);
+		ca_key = g_canonicalize_filename(args[2], NULL);
+	}
+	device = ctl_pick_device(ctl, &error);
+	if (device == NULL) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	if (!tr_dbus_device_call_create_certificate_sync(device, ca_cert != NULL ? ca_cert : "",
+							 ca_key != NULL ? ca_key : "", &pem, NULL,
+							 &error)) {
+		print_error(NULL, error);
+		return EXIT_FAILURE;
+	}
+	fputs(pem, stdout);
+	return EXIT_SUCCESS;
+}
+
+static int
 cmd_tls(Ctl *ctl, gchar **args)
 {
 	g_autoptr(GError) error = NULL;
@@ -660,6 +694,9 @@ static const Command commands[] = {
 	 cmd_profile},
 	{"resync", "", N_("Fetch and apply the profiles of Profile_Rule now"), cmd_resync},
 	{"tls", N_("[LINE]"), N_("Show the TLS session of each TLS line, or of LINE"), cmd_tls},
+	{"certificate", N_("create [CA_CERT CA_KEY]"),
+	 N_("Make the device's client certificate, signed by the CA (or a local device CA)"),
+	 cmd_certificate},
 };
 
 static gchar *

@@ -11,6 +11,7 @@
 
 #include "tr-bus.h"
 #include "tr-dbus-exporter.h"
+#include "tr-device-cert.h"
 #include "tr-dbus-generated.h"
 #include "tr-error.h"
 #include "tr-i18n.h"
@@ -152,6 +153,22 @@ handle_set_parameters(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	tr_dbus_device_complete_set_parameters(skeleton, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_create_certificate(TrDbusDevice *skeleton, GDBusMethodInvocation *invocation,
+			  const gchar *ca_certificate, const gchar *ca_key, TrDevice *device)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *pem =
+		tr_device_create_certificate(device, ca_certificate, ca_key, &error);
+
+	if (pem == NULL) {
+		g_dbus_method_invocation_return_gerror(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	tr_dbus_device_complete_create_certificate(skeleton, invocation, pem);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -499,6 +516,8 @@ export_device(TrDbusExporter *self, TrDevice *device)
 				G_CALLBACK(handle_set_parameters), device, 0);
 	g_signal_connect_object(skeleton, "handle-factory-reset", G_CALLBACK(handle_factory_reset),
 				device, 0);
+	g_signal_connect_object(skeleton, "handle-create-certificate",
+				G_CALLBACK(handle_create_certificate), device, 0);
 	g_signal_connect_object(skeleton, "handle-import-profile",
 				G_CALLBACK(handle_import_profile), device, 0);
 	g_signal_connect_object(skeleton, "handle-export-profile",

@@ -10,6 +10,7 @@
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/url.h>
 #include <string.h>
 
@@ -50,6 +51,8 @@ struct _TrRegistration {
 	guint retry_source;
 	guint failures;
 	guint attempts;
+	TrRegistration *line_1; /* watched while this line waits for it */
+	gulong line_1_handler;
 
 	TrRegistrationState state;
 	gint64 registered_until;
@@ -190,6 +193,7 @@ tr_registration_backoff_delay(guint failures, guint retry_intvl, guint long_intv
 }
 
 static void agent_free(Agent *agent);
+static void apply(TrRegistration *self);
 static void bring_up(TrRegistration *self);
 
 static gboolean
@@ -531,6 +535,23 @@ proxy_host(const gchar *proxy)
 	return g_strndup(proxy, strcspn(proxy, ":"));
 }
 
+/* a transport plugin that loaded but would not start says why */
+static const gchar *
+disabled_transport_reason(TrRegistration *self, const gchar *protocol)
+{
+	GPtrArray *records = tr_engine_get_plugin_records(self->engine);
+
+	for (guint i = 0; i < records->len; i++) {
+		TrPluginRecord *record = g_ptr_array_index(records, i);
+		if (record->state == TR_PLUGIN_STATE_DISABLED && record->plugin != NULL &&
+		    TR_IS_TRANSPORT(record->plugin) &&
+		    g_ascii_strcasecmp(tr_transport_get_protocol(TR_TRANSPORT(record->plugin)),
+				       protocol) == 0)
+			return record->error;
+	}
+	return NULL;
+}
+
 static void
 bring_up(TrRegistration *self)
 {
@@ -547,13 +568,21 @@ bring_up(TrRegistration *self)
 	g_autofree gchar *aor = NULL;
 	g_autofree gchar *from = NULL;
 	Agent *agent;
+	guint keepalive_ms =
+		(guint)MIN(tr_store_get_int(self->store, "NAT_Keep_Alive_Intvl"), 3600) * 1000;
 
 	self->attempts++;
 	set_state(self, TR_REGISTRATION_REGISTERING);
 	if (transport == NULL) {
+		const gchar *disabled = disabled_transport_reason(self, protocol);
 		g_autofree gchar *why =
-			/* TRANSLATORS: %s is UDP, TCP or TLS */
-			g_strdup_printf(_("no transport plugin for %s is loaded"), protocol);
+			disabled != NULL
+				/* TRANSLATORS: UDP, TCP or TLS, then why the plugin is off */
+				? g_strdup_printf(_("the transport plugin for %s is disabled: %s"),
+						  protocol, disabled)
+				/* TRANSLATORS: %s is UDP, TCP or TLS */
+				: g_strdup_printf(_("no transport plugin for %s is loaded"),
+						  protocol);
 		set_error(self, why);
 		set_state(self, TR_REGISTRATION_FAILED);
 		set_next(self, 0);
@@ -587,6 +616,8 @@ bring_up(TrRegistration *self)
 	agent->nua = nua_create(
 		tr_engine_get_su_root(self->engine), agent_callback, (nua_magic_t *)agent,
 		NUTAG_URL(bind), SIPTAG_FROM_STR(from), NUTAG_M_USERNAME(user),
+		/* no SDP engine until the media plugin brings calls */
+		NUTAG_MEDIA_ENABLE(0),
 		/* no OPTIONS of Sofia's own to the registrar's port 5060 */
 		NUTAG_OUTBOUND("no-options-keepalive, no-validate"),
 		/* a 5xx with Retry-After is a failure to back off from, not
@@ -594,6 +625,9 @@ bring_up(TrRegistration *self)
 		 * "registering" */
 		NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_DISPLAY(display[0] != '\0' ? display : NULL),
 		TAG_IF(outbound != NULL, NUTAG_PROXY(URL_STRING_MAKE(outbound))),
+		/* RFC 5626 CRLF keepalives on the TCP connection (TLS: the plugin's own) */
+		TAG_IF(g_strcmp0(protocol, "TCP") == 0 && line_bool(self, "NAT_Keep_Alive_Enable"),
+		       TPTAG_KEEPALIVE(keepalive_ms)),
 		/* what the transport adds for this line (TLS: its session) */
 		TAG_NEXT(g_object_get_data(G_OBJECT(self->line), "tr-transport-nua-tags")));
 	if (agent->nua == NULL) {
@@ -615,6 +649,41 @@ bring_up(TrRegistration *self)
 	register_fresh(agent);
 }
 
+static void
+line_1_changed_cb(TrRegistration *line_1, GParamSpec *pspec, TrRegistration *self)
+{
+	apply(self);
+}
+
+/*
+ * The SPA's rule: with two TLS lines, line 2 starts its session only once
+ * line 1's is up. On the ATAs it is TLS_Wait_For_Line_1, on by default.
+ */
+static gboolean
+must_wait_for_line_1(TrRegistration *self)
+{
+	TrDevice *device = tr_line_get_device(self->line);
+	TrLine *first = tr_device_get_line(device, 1);
+	TrStore *store = self->store;
+	gboolean wait;
+
+	wait = tr_line_get_index(self->line) > 1 && first != NULL &&
+	       tr_store_get_bool(store, "TLS_Wait_For_Line_1") &&
+	       g_strcmp0(line_param(self, "SIP_Transport"), "TLS") == 0 &&
+	       g_strcmp0(tr_store_get(store, "SIP_Transport_1_"), "TLS") == 0 &&
+	       tr_store_get_bool(store, "Line_Enable_1_") &&
+	       tr_store_get_bool(store, "Register_1_") &&
+	       tr_store_get(store, "Proxy_1_")[0] != '\0';
+	if (wait && self->line_1 == NULL) {
+		self->line_1 = tr_engine_get_registration(self->engine, first);
+		if (self->line_1 != NULL)
+			self->line_1_handler = g_signal_connect(
+				self->line_1, "notify::state", G_CALLBACK(line_1_changed_cb), self);
+	}
+	return wait && self->line_1 != NULL &&
+	       tr_registration_get_state(self->line_1) != TR_REGISTRATION_REGISTERED;
+}
+
 /* follow the parameters: keep, rebuild or retire the agent */
 static void
 apply(TrRegistration *self)
@@ -634,6 +703,15 @@ apply(TrRegistration *self)
 	key = config_key(self);
 	if (self->agent != NULL && g_strcmp0(key, self->config_key) == 0)
 		return;
+	if (must_wait_for_line_1(self)) {
+		g_clear_pointer(&self->config_key, g_free);
+		retire_agent(self);
+		set_next(self, 0);
+		/* TRANSLATORS: the SPA's rule for TLS lines; see TLS_Wait_For_Line_1 */
+		set_error(self, _("waiting for line 1's TLS session (TLS_Wait_For_Line_1)"));
+		set_state(self, TR_REGISTRATION_REGISTERING);
+		return;
+	}
 	retire_agent(self);
 	g_free(self->config_key);
 	self->config_key = g_steal_pointer(&key);
@@ -695,6 +773,10 @@ tr_registration_stop(TrRegistration *self)
 	self->changed_id = 0;
 	self->started = FALSE;
 	self->pending = FALSE;
+	if (self->line_1 != NULL && self->line_1_handler != 0)
+		g_signal_handler_disconnect(self->line_1, self->line_1_handler);
+	self->line_1 = NULL;
+	self->line_1_handler = 0;
 	g_clear_pointer(&self->config_key, g_free);
 	retire_agent(self);
 	set_state(self, TR_REGISTRATION_UNREGISTERED);

@@ -612,8 +612,12 @@ test_wrong_password(TrTest *t)
 	configure_line(&ctx, "UDP", tr_test_sbc_get_udp_port(ctx.sbc), "wrong", NULL);
 	g_assert_true(wait_for(&ctx, state_is, "backoff", DEADLINE_MS));
 	log_line(&ctx, "wrong password");
-	note("wrong password: backoff %.0f ms after SetParameters, last response %s",
-	     ms_since(start), g_variant_print(tr_dbus_line_get_last_response(ctx.line), FALSE));
+	{
+		g_autofree gchar *response =
+			g_variant_print(tr_dbus_line_get_last_response(ctx.line), FALSE);
+		note("wrong password: backoff %.0f ms after SetParameters, last response %s",
+		     ms_since(start), response);
+	}
 	g_assert_true(contains_ci(tr_dbus_line_get_last_error(ctx.line), "authentication"));
 	g_assert_cmpuint(tr_test_sbc_count_log(ctx.sbc, "AUTH-FAILED user=" USER), >=, 1);
 
