@@ -298,6 +298,8 @@ print_tls(Ctl *ctl, const gchar *path, gboolean full)
 		g_print("EstablishedAt=\n");
 	}
 	g_print("ReconnectCount=%u\n", tr_dbus_line_tls_get_reconnect_count(tls));
+	g_print("KeepalivesSent=%u\n", tr_dbus_line_tls_get_keepalives_sent(tls));
+	g_print("PongsReceived=%u\n", tr_dbus_line_tls_get_pongs_received(tls));
 	g_print("LastError=%s\n", tr_dbus_line_tls_get_last_error(tls));
 	fputs(tr_dbus_line_tls_get_peer_certificate(tls), stdout);
 }

@@ -390,9 +390,10 @@ update_tls(TrDbusLine *skeleton)
 	gboolean want = session != NULL && g_strcmp0(tr_line_get_transport(line), "TLS") == 0;
 	TrDbusLineTls *tls = NULL;
 	const gchar *props[] = {
-		"state",	"protocol-version", "cipher-suite",    "peer-certificate",
-		"peer-subject", "verified",	    "verify-result",   "handshake-ms",
-		"resumed",	"established-at",   "reconnect-count", "last-error"};
+		"state",	   "protocol-version", "cipher-suite",	  "peer-certificate",
+		"peer-subject",	   "verified",	       "verify-result",	  "handshake-ms",
+		"resumed",	   "established-at",   "reconnect-count", "last-error",
+		"keepalives-sent", "pongs-received"};
 
 	if (object == NULL)
 		return;

@@ -36,6 +36,7 @@
 #define LINE1_PATH   DEVICE0_PATH "/Line/1"
 #define USER	     "1001"
 #define PASSWORD     "secret"
+#define USER_2	     "1002"
 #define DEADLINE_MS  10000
 #define POLL_MS	     20
 
@@ -294,6 +295,7 @@ start_sbc(Ctx *ctx, TrTestSbcCert cert)
 	ctx->sbc = tr_test_sbc_new(&error);
 	g_assert_no_error(error);
 	tr_test_sbc_add_user(ctx->sbc, USER, PASSWORD);
+	tr_test_sbc_add_user(ctx->sbc, USER_2, PASSWORD);
 	tr_test_sbc_set_server_cert(ctx->sbc, cert);
 	tr_test_sbc_start(ctx->sbc, &error);
 	g_assert_no_error(error);
@@ -880,6 +882,128 @@ test_sbc_restart(TrTest *t)
 	teardown(&ctx);
 }
 
+/* the device makes its own client certificate, signed by the SBC's device CA */
+static void
+test_created_cert(TrTest *t)
+{
+	Ctx ctx = {0};
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *pem = NULL;
+	gint64 start;
+
+	setup(&ctx, t, TR_TEST_SBC_CERT_GOOD);
+	g_assert_true(tr_dbus_device_call_create_certificate_sync(
+		ctx.device, tr_test_sbc_get_device_ca(ctx.sbc),
+		tr_test_sbc_get_device_ca_key(ctx.sbc), &pem, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_true(g_str_has_prefix(pem, "-----BEGIN CERTIFICATE-----"));
+	start = g_get_monotonic_time();
+	configure_line(&ctx, "TLS", tr_test_sbc_get_tls_client_cert_port(ctx.sbc), PASSWORD, NULL);
+	note("created client certificate: registered %.0f ms after SetParameters",
+	     assert_registers(&ctx, start));
+	assert_binding(&ctx, "tls");
+	teardown(&ctx);
+}
+
+static gboolean
+user_bound(Ctx *ctx, gconstpointer user)
+{
+	g_autoptr(GPtrArray) bindings = tr_test_sbc_bindings(ctx->sbc, NULL);
+
+	for (guint i = 0; bindings != NULL && i < bindings->len; i++) {
+		TrTestSbcBinding *b = g_ptr_array_index(bindings, i);
+		if (g_strstr_len(b->aor, -1, user) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* TLS_Wait_For_Line_1: line 2's session waits for line 1's */
+static void
+test_line_1_first(TrTest *t)
+{
+	const gchar *const no_cert[] = {"TLS_Client_Certificate_1_=no", NULL};
+	Ctx ctx = {0};
+	g_autofree gchar *port_2 = NULL;
+	g_autofree gchar *proxy_2 = NULL;
+	g_autofree gchar *proxy_1 = NULL;
+	g_autoptr(GDBusObject) object_2 = NULL;
+	g_autoptr(TrDbusLine) line_2 = NULL;
+	guint attempts_before;
+
+	setup(&ctx, t, TR_TEST_SBC_CERT_GOOD);
+	/* line 1 to the port that demands a certificate, without one: it fails */
+	configure_line(&ctx, "TLS", tr_test_sbc_get_tls_client_cert_port(ctx.sbc), PASSWORD,
+		       no_cert);
+	g_assert_true(wait_for(&ctx, line_has_error, NULL, DEADLINE_MS));
+	port_2 = g_strdup_printf("SIP_Port_2_=%u", free_sip_port(&ctx));
+	proxy_2 = g_strdup_printf("Proxy_2_=127.0.0.1:%u", tr_test_sbc_get_tls_port(ctx.sbc));
+	attempts_before = tr_test_sbc_count_registers(ctx.sbc);
+	set_params(&ctx, "Line_Enable_2_=yes", "SIP_Transport_2_=TLS", proxy_2, port_2,
+		   "User_ID_2_=" USER_2, "Password_2_=" PASSWORD, NULL);
+
+	object_2 = g_dbus_object_manager_get_object(ctx.objects,
+						    "/org/tipring/Tipring1/Device/0/Line/2");
+	g_assert_nonnull(object_2);
+	line_2 = tr_dbus_object_get_line(TR_DBUS_OBJECT(object_2));
+	/* a second of line 1 failing: line 2 does not even try */
+	wait_for(&ctx, user_bound, USER_2, 1000);
+	g_assert_false(user_bound(&ctx, USER_2));
+	g_assert_nonnull(strstr(tr_dbus_line_get_last_error(line_2), "line 1"));
+	note("line 2 waits for line 1: %s; %u REGISTERs reached the SBC meanwhile",
+	     tr_dbus_line_get_last_error(line_2),
+	     tr_test_sbc_count_registers(ctx.sbc) - attempts_before);
+
+	/* line 1 reaches its SBC: line 2 follows */
+	proxy_1 = g_strdup_printf("Proxy_1_=127.0.0.1:%u", tr_test_sbc_get_tls_port(ctx.sbc));
+	set_params(&ctx, proxy_1, NULL);
+	g_assert_true(wait_for(&ctx, user_bound, USER, DEADLINE_MS));
+	g_assert_true(wait_for(&ctx, user_bound, USER_2, DEADLINE_MS));
+	g_assert_true(wait_for(&ctx, state_is, "registered", DEADLINE_MS));
+	note("line 1 registered, then line 2 registered");
+
+	/* the rule off: line 2 goes on its own */
+	set_params(&ctx, "TLS_Wait_For_Line_1=no", NULL);
+	g_assert_cmpstr(tr_dbus_line_get_registration_state(line_2), ==, "registered");
+	teardown(&ctx);
+}
+
+static gboolean
+pongs_at_least(Ctx *ctx, gconstpointer n)
+{
+	TrDbusLineTls *tls = line_tls(ctx);
+	return tls != NULL && tr_dbus_line_tls_get_pongs_received(tls) >= GPOINTER_TO_UINT(n);
+}
+
+/* RFC 5626 CRLF keepalives inside the TLS session, answered by Kamailio */
+static void
+test_keepalive(TrTest *t)
+{
+	const gchar *const extra[] = {"NAT_Keep_Alive_Enable_1_=yes", "NAT_Keep_Alive_Intvl=1",
+				      NULL};
+	Ctx ctx = {0};
+	gint64 start;
+
+	setup(&ctx, t, TR_TEST_SBC_CERT_GOOD);
+	configure_line(&ctx, "TLS", tr_test_sbc_get_tls_port(ctx.sbc), PASSWORD, extra);
+	assert_registers(&ctx, g_get_monotonic_time());
+	start = g_get_monotonic_time();
+	if (!wait_for(&ctx, pongs_at_least, GUINT_TO_POINTER(2), 5000)) {
+		log_line(&ctx, "keepalive");
+		g_error("keepalives: %u sent, %u answered after %.0f ms",
+			tr_dbus_line_tls_get_keepalives_sent(line_tls(&ctx)),
+			tr_dbus_line_tls_get_pongs_received(line_tls(&ctx)), ms_since(start));
+	}
+	note("keepalives: %u sent, %u answered by the SBC in %.0f ms",
+	     tr_dbus_line_tls_get_keepalives_sent(line_tls(&ctx)),
+	     tr_dbus_line_tls_get_pongs_received(line_tls(&ctx)), ms_since(start));
+	g_assert_cmpuint(tr_dbus_line_tls_get_keepalives_sent(line_tls(&ctx)), >=, 2);
+	/* and the session is the same one: no reconnect, still registered */
+	g_assert_cmpuint(tr_dbus_line_tls_get_reconnect_count(line_tls(&ctx)), ==, 0);
+	g_assert_cmpstr(reg_state(&ctx), ==, "registered");
+	teardown(&ctx);
+}
+
 /* the runner: each case in a subprocess with a directory of its own */
 
 typedef struct {
@@ -949,6 +1073,9 @@ static const Case cases[] = {
 	{"/registration/tls/wrong-name", test_wrong_name},
 	{"/registration/tls/client-cert/good", test_client_cert},
 	{"/registration/tls/client-cert/wrong-ca", test_client_cert_wrong_ca},
+	{"/registration/tls/client-cert/created", test_created_cert},
+	{"/registration/tls/line-1-first", test_line_1_first},
+	{"/registration/tls/keepalive", test_keepalive},
 	{"/registration/switch-udp-to-tls", test_switch_transport},
 	{"/registration/sbc-restart", test_sbc_restart},
 };
