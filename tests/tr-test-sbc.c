@@ -964,7 +964,7 @@ tr_test_sbc_free(TrTestSbc *sbc)
 	end_process(sbc, SIGKILL, FALSE);
 	if (sbc->dir != NULL) {
 		/* a failed test shows what the SBC saw */
-		if (g_test_failed()) {
+		if (g_test_initialized() && g_test_failed()) {
 			g_autofree gchar *log = read_log(sbc, 0);
 			g_test_message("Kamailio's log %s ends:\n%s", sbc->log_path,
 				       tail_lines(log, 40));
