@@ -1004,6 +1004,39 @@ test_keepalive(TrTest *t)
 	teardown(&ctx);
 }
 
+/* an SBC of the SPA's days speaks TLS 1.0: refused unless the line allows it */
+static void
+test_legacy_tls(TrTest *t)
+{
+	const gchar *const allow[] = {"TLS_Minimum_Version_1_=TLSv1.0", NULL};
+	Ctx ctx = {0};
+	g_autoptr(GError) error = NULL;
+	gint64 start;
+
+	ctx.t = t;
+	ctx.sbc = tr_test_sbc_new(&error);
+	g_assert_no_error(error);
+	tr_test_sbc_add_user(ctx.sbc, USER, PASSWORD);
+	tr_test_sbc_set_tls_method(ctx.sbc, "TLSv1");
+	tr_test_sbc_start(ctx.sbc, &error);
+	g_assert_no_error(error);
+	start_daemon(&ctx);
+
+	start = g_get_monotonic_time();
+	configure_line(&ctx, "TLS", tr_test_sbc_get_tls_port(ctx.sbc), PASSWORD, NULL);
+	g_assert_true(wait_for(&ctx, line_has_error, NULL, DEADLINE_MS));
+	note("TLS 1.0 SBC, default minimum: refused after %.0f ms: %s", ms_since(start),
+	     tr_dbus_line_get_last_error(ctx.line));
+	g_assert_cmpstr(reg_state(&ctx), !=, "registered");
+	g_assert_true(contains_ci(tr_dbus_line_get_last_error(ctx.line), "protocol version"));
+
+	start = g_get_monotonic_time();
+	set_params(&ctx, allow[0], NULL);
+	note("TLS 1.0 allowed: registered %.0f ms later", assert_registers(&ctx, start));
+	g_assert_cmpstr(tr_dbus_line_tls_get_protocol_version(line_tls(&ctx)), ==, "TLS1.0");
+	teardown(&ctx);
+}
+
 /* the runner: each case in a subprocess with a directory of its own */
 
 typedef struct {
@@ -1076,6 +1109,7 @@ static const Case cases[] = {
 	{"/registration/tls/client-cert/created", test_created_cert},
 	{"/registration/tls/line-1-first", test_line_1_first},
 	{"/registration/tls/keepalive", test_keepalive},
+	{"/registration/tls/legacy-version", test_legacy_tls},
 	{"/registration/switch-udp-to-tls", test_switch_transport},
 	{"/registration/sbc-restart", test_sbc_restart},
 };
