@@ -49,20 +49,20 @@ main(int argc, char **argv)
 		g_printerr("demo-sbc: %s\n", error->message);
 		return 1;
 	}
-	env = g_strdup_printf("SBC_TLS_PORT=%u\n"
-			      "SBC_MTLS_PORT=%u\n"
-			      "SBC_SERVER_CA='%s'\n"
-			      "SBC_DEVICE_CA='%s'\n"
-			      "SBC_DEVICE_CA_KEY='%s'\n"
-			      "SBC_PASSWORD='%s'\n"
-			      "SBC_LOG='%s'\n"
-			      "DEVICE_SIP_PORT_1=%u\n"
-			      "DEVICE_SIP_PORT_2=%u\n",
-			      tr_test_sbc_get_tls_port(sbc), tr_test_sbc_get_tls_client_cert_port(sbc),
-			      tr_test_sbc_get_server_ca(sbc), tr_test_sbc_get_device_ca(sbc),
-			      tr_test_sbc_get_device_ca_key(sbc), DEMO_PASSWORD,
-			      tr_test_sbc_get_log_path(sbc), tr_test_free_tcp_port("127.0.0.1"),
-			      tr_test_free_tcp_port("127.0.0.1"));
+	env = g_strdup_printf(
+		"SBC_TLS_PORT=%u\n"
+		"SBC_MTLS_PORT=%u\n"
+		"SBC_SERVER_CA='%s'\n"
+		"SBC_DEVICE_CA='%s'\n"
+		"SBC_DEVICE_CA_KEY='%s'\n"
+		"SBC_PASSWORD='%s'\n"
+		"SBC_LOG='%s'\n"
+		"DEVICE_SIP_PORT_1=%u\n"
+		"DEVICE_SIP_PORT_2=%u\n",
+		tr_test_sbc_get_tls_port(sbc), tr_test_sbc_get_tls_client_cert_port(sbc),
+		tr_test_sbc_get_server_ca(sbc), tr_test_sbc_get_device_ca(sbc),
+		tr_test_sbc_get_device_ca_key(sbc), DEMO_PASSWORD, tr_test_sbc_get_log_path(sbc),
+		tr_test_free_tcp_port("127.0.0.1"), tr_test_free_tcp_port("127.0.0.1"));
 	if (!g_file_set_contents(argv[1], env, -1, &error)) {
 		g_printerr("demo-sbc: %s\n", error->message);
 		return 1;
