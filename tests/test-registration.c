@@ -822,6 +822,25 @@ listen_on(guint port)
 	return s;
 }
 
+/* utime + stime of tipringd, in clock ticks */
+static guint64
+daemon_cpu_ticks(Ctx *ctx)
+{
+	g_autofree gchar *path =
+		g_strdup_printf("/proc/%s/stat", g_subprocess_get_identifier(ctx->d));
+	g_autofree gchar *stat = NULL;
+	g_auto(GStrv) fields = NULL;
+	const gchar *after_comm;
+
+	g_assert_true(g_file_get_contents(path, &stat, NULL, NULL));
+	/* the command may hold spaces: count from its closing parenthesis */
+	after_comm = strrchr(stat, ')');
+	g_assert_nonnull(after_comm);
+	fields = g_strsplit(after_comm + 2, " ", -1);
+	/* state is field 3; utime 14 and stime 15 of the whole line */
+	return g_ascii_strtoull(fields[11], NULL, 10) + g_ascii_strtoull(fields[12], NULL, 10);
+}
+
 static void
 test_sbc_restart(TrTest *t)
 {
@@ -831,6 +850,7 @@ test_sbc_restart(TrTest *t)
 	g_autoptr(TrTestSbcBinding) binding = NULL;
 	Standin standin = {0};
 	guint reconnects, registers_before, registers_after;
+	guint64 cpu_before, cpu_down;
 	gint64 start;
 	gdouble back_ms;
 	gboolean back;
@@ -842,6 +862,7 @@ test_sbc_restart(TrTest *t)
 	reconnects = tr_dbus_line_tls_get_reconnect_count(line_tls(&ctx));
 
 	/* down for 3 s, a stand-in counting the connections on its TLS port */
+	cpu_before = daemon_cpu_ticks(&ctx);
 	tr_test_sbc_kill(ctx.sbc);
 	start = g_get_monotonic_time();
 	standin.listener = listen_on(tr_test_sbc_get_tls_port(ctx.sbc));
@@ -849,8 +870,12 @@ test_sbc_restart(TrTest *t)
 	g_socket_close(standin.listener, NULL);
 	g_clear_object(&standin.listener);
 	log_line(&ctx, "SBC down 3 s");
-	note("SBC down for %.0f ms: %u connection attempts to its TLS port", ms_since(start),
-	     standin.accepted);
+	cpu_down = daemon_cpu_ticks(&ctx) - cpu_before;
+	note("SBC down for %.0f ms: %u connection attempts to its TLS port, tipringd used %.2f s "
+	     "of CPU",
+	     ms_since(start), standin.accepted, (gdouble)cpu_down / sysconf(_SC_CLK_TCK));
+	/* no busy loop while the SBC is away: far below a second of CPU in 3 s */
+	g_assert_cmpuint(cpu_down, <, (guint64)sysconf(_SC_CLK_TCK) / 2);
 
 	registers_before = tr_test_sbc_count_registers(ctx.sbc);
 	tr_test_sbc_restart(ctx.sbc, &error);
