@@ -186,14 +186,19 @@ cmd_devices(Ctl *ctl, gchar **args)
 	return EXIT_SUCCESS;
 }
 
+static gchar *
+format_time(gint64 when)
+{
+	g_autoptr(GDateTime) time = g_date_time_new_from_unix_local(when);
+	return time != NULL ? g_date_time_format(time, "%Y-%m-%d %H:%M:%S") : g_strdup("?");
+}
+
 static void
 print_provisioning(TrDbusDevice *device)
 {
 	const gchar *result = tr_dbus_device_get_last_resync_result(device);
 	gint64 when = tr_dbus_device_get_last_resync_time(device);
-	g_autoptr(GDateTime) time = when > 0 ? g_date_time_new_from_unix_local(when) : NULL;
-	g_autofree gchar *stamp =
-		time != NULL ? g_date_time_format(time, "%Y-%m-%d %H:%M:%S") : NULL;
+	g_autofree gchar *stamp = when > 0 ? format_time(when) : NULL;
 
 	if (tr_dbus_device_get_resyncing(device))
 		/* TRANSLATORS: remote provisioning is running now */
@@ -207,13 +212,6 @@ print_provisioning(TrDbusDevice *device)
 			tr_dbus_device_get_last_resync_error(device));
 	else
 		g_print(_("  Provisioning: no resync yet\n"));
-}
-
-static gchar *
-format_time(gint64 when)
-{
-	g_autoptr(GDateTime) time = g_date_time_new_from_unix_local(when);
-	return time != NULL ? g_date_time_format(time, "%Y-%m-%d %H:%M:%S") : g_strdup("?");
 }
 
 static void

@@ -376,9 +376,6 @@ store_changed_cb(TrStore *store, const gchar *const *names, TrDbusDevice *skelet
 	tr_dbus_device_emit_parameters_changed(skeleton, names);
 }
 
-/* the session a TLS transport keeps on the line, as GObject data */
-#define TR_TRANSPORT_SESSION_KEY "tr-transport-session"
-
 /* Line.Tls is on the line's object while its transport is TLS */
 static void
 update_tls(TrDbusLine *skeleton)

@@ -347,7 +347,7 @@ granted_expires(const sip_t *sip, guint asked)
 static gchar *
 transport_failure(TrRegistration *self)
 {
-	GObject *session = g_object_get_data(G_OBJECT(self->line), "tr-transport-session");
+	GObject *session = g_object_get_data(G_OBJECT(self->line), TR_TRANSPORT_SESSION_KEY);
 	g_autofree gchar *state = NULL;
 	g_autofree gchar *error = NULL;
 
@@ -629,7 +629,7 @@ bring_up(TrRegistration *self)
 		TAG_IF(g_strcmp0(protocol, "TCP") == 0 && line_bool(self, "NAT_Keep_Alive_Enable"),
 		       TPTAG_KEEPALIVE(keepalive_ms)),
 		/* what the transport adds for this line (TLS: its session) */
-		TAG_NEXT(g_object_get_data(G_OBJECT(self->line), "tr-transport-nua-tags")));
+		TAG_NEXT(g_object_get_data(G_OBJECT(self->line), TR_TRANSPORT_NUA_TAGS_KEY)));
 	if (agent->nua == NULL) {
 		g_autofree gchar *why =
 			/* TRANSLATORS: %s is a SIP URL such as sip:*:5060;transport=udp */

@@ -10,6 +10,15 @@ G_BEGIN_DECLS
 
 typedef struct _TrLine TrLine;
 
+/*
+ * What a transport leaves on a line, as GObject data, after line_attach:
+ * TR_TRANSPORT_NUA_TAGS_KEY, a `const tagi_t *` the core appends to the
+ * line's nua_create() (cleared at line_detach); TR_TRANSPORT_SESSION_KEY,
+ * a GObject with the session's properties (TLS: the Line.Tls interface).
+ */
+#define TR_TRANSPORT_NUA_TAGS_KEY "tr-transport-nua-tags"
+#define TR_TRANSPORT_SESSION_KEY  "tr-transport-session"
+
 #define TR_TYPE_TRANSPORT (tr_transport_get_type())
 G_DECLARE_DERIVABLE_TYPE(TrTransport, tr_transport, TR, TRANSPORT, TrPlugin)
 

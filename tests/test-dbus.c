@@ -993,24 +993,6 @@ assert_same_values(GVariant *expected, GVariant *actual)
 	g_assert_true(g_variant_equal(expected, actual));
 }
 
-static void
-assert_contains(const gchar *haystack, const gchar *needle)
-{
-	if (strstr(haystack, needle) == NULL)
-		g_printerr("'%s' not in:\n%s\n", needle, haystack);
-	g_assert_nonnull(strstr(haystack, needle));
-}
-
-static void
-assert_lacks(const gchar *haystack, const gchar *needle)
-{
-	const gchar *at = strstr(haystack, needle);
-
-	if (at != NULL)
-		g_printerr("'%s' found in: ...%.200s\n", needle, at);
-	g_assert_null(at);
-}
-
 static guint
 count_occurrences(const gchar *haystack, const gchar *needle)
 {
@@ -1109,8 +1091,8 @@ test_import_xml(TrTest *t)
 	warnings = import_ok(c->device, flat_profile, PROVIDER_XML, NULL);
 	/* the unknown element: reported with where it is, not fatal */
 	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
-	assert_contains(warnings[0], PROVIDER_XML ": line 15, column 7");
-	assert_contains(warnings[0], "No_Such_Thing_1_");
+	tr_test_assert_contains(warnings[0], PROVIDER_XML ": line 15, column 7");
+	tr_test_assert_contains(warnings[0], "No_Such_Thing_1_");
 
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
@@ -1125,11 +1107,11 @@ test_import_xml(TrTest *t)
 
 	/* ua= is the user access, visible at the admin level */
 	admin = export_profile(c->device, "xml", "admin");
-	assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
-	assert_contains(admin, "<GPP_A ua=\"ro\"></GPP_A>");
-	assert_contains(admin, "<GPP_B ua=\"na\">keep-b</GPP_B>");
-	assert_contains(admin, "<GPP_C ua=\"rw\">keep-c</GPP_C>");
-	assert_contains(admin, "<Register_Expires_1_ ua=\"na\">600</Register_Expires_1_>");
+	tr_test_assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	tr_test_assert_contains(admin, "<GPP_A ua=\"ro\"></GPP_A>");
+	tr_test_assert_contains(admin, "<GPP_B ua=\"na\">keep-b</GPP_B>");
+	tr_test_assert_contains(admin, "<GPP_C ua=\"rw\">keep-c</GPP_C>");
+	tr_test_assert_contains(admin, "<Register_Expires_1_ ua=\"na\">600</Register_Expires_1_>");
 
 	/* the line follows SIP_Transport_1_ */
 	g_assert_true(tr_test_wait_until(line_is_tls, line));
@@ -1168,15 +1150,15 @@ test_import_gzip(TrTest *t)
 	import_profile(c->device, zipped, len, "p.xml.gz", NULL, &warnings, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
-	assert_contains(warnings[0], "p.xml.gz: line 4, column 3");
-	assert_contains(warnings[0], "Unknown_In_Gzip");
+	tr_test_assert_contains(warnings[0], "p.xml.gz: line 4, column 3");
+	tr_test_assert_contains(warnings[0], "Unknown_In_Gzip");
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
 	assert_parameter(c->device, "SIP_Transport_2_", "TCP");
 	assert_parameter(c->device, "Proxy_2_", "sip.example.com:5070");
 	admin = export_profile(c->device, "xml", "admin");
-	assert_contains(admin, "<SIP_Transport_2_ ua=\"ro\">TCP</SIP_Transport_2_>");
+	tr_test_assert_contains(admin, "<SIP_Transport_2_ ua=\"ro\">TCP</SIP_Transport_2_>");
 	tr_test_daemon_stop(d);
 }
 
@@ -1216,8 +1198,8 @@ test_import_text(TrTest *t)
 			     imports_new("/prov/site/common/base.txt", base,
 					 "/prov/site/common/codecs.txt", codecs, NULL));
 	g_assert_cmpuint(g_strv_length(warnings), ==, 1);
-	assert_contains(warnings[0], "/prov/site/common/base.txt: line 3, column 1");
-	assert_contains(warnings[0], "Bogus_Param_2_");
+	tr_test_assert_contains(warnings[0], "/prov/site/common/base.txt: line 3, column 1");
+	tr_test_assert_contains(warnings[0], "Bogus_Param_2_");
 
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
@@ -1233,13 +1215,13 @@ test_import_text(TrTest *t)
 
 	/* ! is rw, ? is ro, no marker na; `Name ! ;` changes the access only */
 	admin = export_profile(c->device, "xml", "admin");
-	assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
-	assert_contains(admin, "<Display_Name_1_ ua=\"ro\">");
-	assert_contains(admin, "<Proxy_1_ ua=\"na\">sip.example.com</Proxy_1_>");
-	assert_contains(admin, "<GPP_A ua=\"na\">override</GPP_A>");
-	assert_contains(admin, "<GPP_B ua=\"rw\"></GPP_B>");
-	assert_contains(admin, "<GPP_C ua=\"ro\">from codecs</GPP_C>");
-	assert_contains(admin, "<Register_Expires_1_ ua=\"ro\">600</Register_Expires_1_>");
+	tr_test_assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	tr_test_assert_contains(admin, "<Display_Name_1_ ua=\"ro\">");
+	tr_test_assert_contains(admin, "<Proxy_1_ ua=\"na\">sip.example.com</Proxy_1_>");
+	tr_test_assert_contains(admin, "<GPP_A ua=\"na\">override</GPP_A>");
+	tr_test_assert_contains(admin, "<GPP_B ua=\"rw\"></GPP_B>");
+	tr_test_assert_contains(admin, "<GPP_C ua=\"ro\">from codecs</GPP_C>");
+	tr_test_assert_contains(admin, "<Register_Expires_1_ ua=\"ro\">600</Register_Expires_1_>");
 
 	/* an import that was not sent, and a loop: refused, naming the file */
 	before = get_all(c->device);
@@ -1321,7 +1303,7 @@ assert_refused(Unchanged *u, gconstpointer data, gsize len, const gchar *name, .
 	g_assert_true(g_regex_match(position, error->message, 0, NULL));
 	va_start(ap, name);
 	while ((needle = va_arg(ap, const gchar *)) != NULL)
-		assert_contains(error->message, needle);
+		tr_test_assert_contains(error->message, needle);
 	va_end(ap);
 	/* a message for a person, not the input echoed back */
 	g_assert_cmpuint(strlen(error->message), <, 4096);
@@ -1415,9 +1397,9 @@ test_import_malformed(TrTest *t)
 		if (g_strcmp0(remote, INVALID_PARAM) != 0)
 			assert_remote_error(error, INVALID_ARG, NULL);
 		g_dbus_error_strip_remote_error(error);
-		assert_contains(error->message, "line 2, column 3");
-		assert_contains(error->message, "GPP_A");
-		assert_contains(error->message, "admin");
+		tr_test_assert_contains(error->message, "line 2, column 3");
+		tr_test_assert_contains(error->message, "GPP_A");
+		tr_test_assert_contains(error->message, "admin");
 		g_clear_error(&error);
 		assert_unchanged(&u);
 	}
@@ -1531,7 +1513,7 @@ assert_admin_export(TrDbusDevice *device, const gchar *admin)
 	g_variant_iter_init(&iter, values);
 	while (g_variant_iter_next(&iter, "{&s&s}", &name, NULL)) {
 		g_autofree gchar *open = g_strdup_printf("<%s ua=\"", name);
-		assert_contains(admin, open);
+		tr_test_assert_contains(admin, open);
 	}
 }
 
@@ -1544,16 +1526,16 @@ assert_user_export(TrDbusDevice *device, const gchar *admin, const gchar *user)
 	const gchar *name;
 	guint shown = 0, hidden = 0;
 
-	assert_lacks(user, "ua=\"na\"");
+	tr_test_assert_lacks(user, "ua=\"na\"");
 	g_variant_iter_init(&iter, values);
 	while (g_variant_iter_next(&iter, "{&s&s}", &name, NULL)) {
 		g_autofree gchar *na = g_strdup_printf("<%s ua=\"na\"", name);
 		g_autofree gchar *open = g_strdup_printf("<%s ", name);
 		if (strstr(admin, na) != NULL) {
-			assert_lacks(user, open);
+			tr_test_assert_lacks(user, open);
 			hidden++;
 		} else {
-			assert_contains(user, open);
+			tr_test_assert_contains(user, open);
 			shown++;
 		}
 	}
@@ -1608,36 +1590,36 @@ test_export(TrTest *t)
 	/* admin, xml: everything, passwords included, each with its access */
 	admin = export_profile(c->device, "xml", "admin");
 	assert_admin_export(c->device, admin);
-	assert_contains(admin, "<flat-profile>");
-	assert_contains(admin, "<Password_1_ ua=\"na\">" SECRET "</Password_1_>");
-	assert_contains(admin, "<User_Password ua=\"rw\">" SECRET2 "</User_Password>");
-	assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
-	assert_contains(admin, "<Connection_Type ua=\"na\">Static IP</Connection_Type>");
+	tr_test_assert_contains(admin, "<flat-profile>");
+	tr_test_assert_contains(admin, "<Password_1_ ua=\"na\">" SECRET "</Password_1_>");
+	tr_test_assert_contains(admin, "<User_Password ua=\"rw\">" SECRET2 "</User_Password>");
+	tr_test_assert_contains(admin, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	tr_test_assert_contains(admin, "<Connection_Type ua=\"na\">Static IP</Connection_Type>");
 
 	/* user, xml: what the user may see, no password text */
 	user = export_profile(c->device, "xml", "user");
 	assert_user_export(c->device, admin, user);
-	assert_lacks(user, SECRET);
-	assert_lacks(user, SECRET2);
-	assert_lacks(user, "<Password_1_");
-	assert_lacks(user, "<Connection_Type");
-	assert_contains(user, "<User_Password ua=\"rw\"/>");
-	assert_contains(user, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
+	tr_test_assert_lacks(user, SECRET);
+	tr_test_assert_lacks(user, SECRET2);
+	tr_test_assert_lacks(user, "<Password_1_");
+	tr_test_assert_lacks(user, "<Connection_Type");
+	tr_test_assert_contains(user, "<User_Password ua=\"rw\"/>");
+	tr_test_assert_contains(user, "<SIP_Transport_1_ ua=\"rw\">TLS</SIP_Transport_1_>");
 
 	/* text */
 	admin_text = export_profile(c->device, "text", "admin");
 	g_assert_true(g_str_has_prefix(admin_text, "# "));
-	assert_lacks(admin_text, "flat-profile");
-	assert_contains(admin_text, "\nPassword[1] \"" SECRET "\" ;\n");
-	assert_contains(admin_text, "\nUser_Password ! \"" SECRET2 "\" ;\n");
-	assert_contains(admin_text, "\nSIP_Transport[1] ! \"TLS\" ;\n");
-	assert_contains(admin_text, "\nDisplay_Name[1] ? \"A & B <c> \\\"d\\\" 'e' \\\\ ");
+	tr_test_assert_lacks(admin_text, "flat-profile");
+	tr_test_assert_contains(admin_text, "\nPassword[1] \"" SECRET "\" ;\n");
+	tr_test_assert_contains(admin_text, "\nUser_Password ! \"" SECRET2 "\" ;\n");
+	tr_test_assert_contains(admin_text, "\nSIP_Transport[1] ! \"TLS\" ;\n");
+	tr_test_assert_contains(admin_text, "\nDisplay_Name[1] ? \"A & B <c> \\\"d\\\" 'e' \\\\ ");
 	user_text = export_profile(c->device, "text", "user");
-	assert_lacks(user_text, SECRET);
-	assert_lacks(user_text, SECRET2);
-	assert_lacks(user_text, "\nPassword[1]");
-	assert_contains(user_text, "\nUser_Password ! ;\n");
-	assert_contains(user_text, "\nSIP_Transport[1] ! \"TLS\" ;\n");
+	tr_test_assert_lacks(user_text, SECRET);
+	tr_test_assert_lacks(user_text, SECRET2);
+	tr_test_assert_lacks(user_text, "\nPassword[1]");
+	tr_test_assert_contains(user_text, "\nUser_Password ! ;\n");
+	tr_test_assert_contains(user_text, "\nSIP_Transport[1] ! \"TLS\" ;\n");
 
 	/* unknown format or level */
 	tr_dbus_device_call_export_profile_sync(c->device, "json", "admin", &result, NULL, &error);
@@ -2055,7 +2037,7 @@ test_registration_sipp(TrTest *t)
 	g_assert_cmpuint(tr_dbus_line_get_next_registration_in(line), <=, 7);
 	g_assert_cmpint(tr_dbus_line_get_registered_until(line), ==, 0);
 	g_assert_cmpstr(tr_dbus_line_get_last_error(line), !=, "");
-	assert_contains(tr_dbus_line_get_last_error(line), "503");
+	tr_test_assert_contains(tr_dbus_line_get_last_error(line), "503");
 
 	/* 423 with Min-Expires: 1800, during the back-off: the next REGISTER asks for 1800 s */
 	brief = tr_test_sipp_start(t, "brief", sipp_423, registrar);
@@ -2136,7 +2118,8 @@ test_registration_no_transport(TrTest *t)
 		       "Line_Enable_2_", "no", NULL);
 	g_assert_no_error(error);
 	wait_line(line, "failed", 0);
-	assert_contains(tr_dbus_line_get_last_error(line), "no transport plugin for UDP is loaded");
+	tr_test_assert_contains(tr_dbus_line_get_last_error(line),
+				"no transport plugin for UDP is loaded");
 	assert_last_response(line, 0, "");
 	g_assert_cmpint(tr_dbus_line_get_next_registration_at(line), ==, 0);
 	g_assert_cmpint(tr_dbus_line_get_registered_until(line), ==, 0);
@@ -2184,7 +2167,7 @@ static const TrTestCase tests[] = {
 	{"/dbus/profile/export", test_export},
 	{"/dbus/resync/http", test_resync_http},
 	{"/dbus/resync/failure", test_resync_failure},
-	{"/dbus/registration/sipp", test_registration_sipp, tr_test_skip_without_sipp},
+	{"/dbus/registration/sipp", test_registration_sipp, tr_test_missing_sipp},
 	{"/dbus/registration/no-transport", test_registration_no_transport},
 };
 

@@ -379,8 +379,9 @@ run_isolated(gconstpointer data)
 		run_body(tc);
 		return;
 	}
-	if (tc->skip != NULL && (why = tc->skip()) != NULL) {
-		g_test_skip(why);
+	/* what .ci/install-deps installs: missing is a failure, never a skip */
+	if (tc->missing != NULL && (why = tc->missing()) != NULL) {
+		g_test_fail_printf("%s (run .ci/install-deps)", why);
 		return;
 	}
 	dir = g_dir_make_tmp(isolated_dir_template, &error);
@@ -576,8 +577,26 @@ tr_test_sipp_assert_passed(TrTestSipp *s)
 }
 
 const gchar *
-tr_test_skip_without_sipp(void)
+tr_test_missing_sipp(void)
 {
 	g_autofree gchar *sipp = g_find_program_in_path("sipp");
 	return sipp == NULL ? "sipp is not installed (Debian: sip-tester)" : NULL;
+}
+
+void
+tr_test_assert_contains(const gchar *haystack, const gchar *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		g_printerr("'%s' not in:\n%s\n", needle, haystack);
+	g_assert_nonnull(strstr(haystack, needle));
+}
+
+void
+tr_test_assert_lacks(const gchar *haystack, const gchar *needle)
+{
+	const gchar *at = strstr(haystack, needle);
+
+	if (at != NULL)
+		g_printerr("'%s' found in: ...%.200s\n", needle, at);
+	g_assert_null(at);
 }

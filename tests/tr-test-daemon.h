@@ -96,7 +96,7 @@ void tr_test_launcher_apply_env(GSubprocessLauncher *launcher, const gchar *cons
 typedef struct {
 	const gchar *path;
 	void (*body)(TrTest *t);
-	const gchar *(*skip)(void); /* why the test cannot run here, or NULL */
+	const gchar *(*missing)(void); /* what the test needs that is missing here, or NULL */
 } TrTestCase;
 
 typedef enum {
@@ -176,7 +176,11 @@ void tr_test_sipp_assert_passed(TrTestSipp *s);
 /* killed if it still runs */
 void tr_test_sipp_free(TrTestSipp *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TrTestSipp, tr_test_sipp_free)
-/* a TrTestCase's skip: sipp missing */
-const gchar *tr_test_skip_without_sipp(void);
+/* a TrTestCase's missing: sipp */
+const gchar *tr_test_missing_sipp(void);
+
+/* string checks that show the text when they fail */
+void tr_test_assert_contains(const gchar *haystack, const gchar *needle);
+void tr_test_assert_lacks(const gchar *haystack, const gchar *needle);
 
 G_END_DECLS

@@ -26,14 +26,6 @@ struct _TrTransportTls {
 
 G_DEFINE_TYPE(TrTransportTls, tr_transport_tls, TR_TYPE_TRANSPORT)
 
-/*
- * Until the SDK has typed accessors (see README.md, "Core interface"), the
- * line carries its session and the tags for nua_create() as object data
- * under these names.
- */
-#define TR_TRANSPORT_SESSION_KEY  "tr-transport-session"
-#define TR_TRANSPORT_NUA_TAGS_KEY "tr-transport-nua-tags"
-
 static gboolean
 tr_transport_tls_start(TrPlugin *plugin, GError **error)
 {
