@@ -101,6 +101,8 @@ main(int argc, char **argv)
 	g_auto(GStrv) plugin_dirs = NULL;
 	g_autofree gchar *state_dir = NULL;
 	g_autofree gchar *p2p = NULL;
+	g_autofree gchar *web_address = NULL;
+	gint web_port = 0;
 	gboolean use_session = FALSE;
 	gboolean use_system = FALSE;
 	gboolean verbose = FALSE;
@@ -132,6 +134,14 @@ main(int argc, char **argv)
 		{"p2p", 0, 0, G_OPTION_ARG_STRING, &p2p,
 		 N_("Serve peer-to-peer at a D-Bus ADDRESS such as unix:path=/run/tipring.sock"),
 		 N_("ADDRESS")},
+		{"web-port", 0, 0, G_OPTION_ARG_INT, &web_port,
+		 /* TRANSLATORS: --web-port option */
+		 N_("Serve the first device's web pages on PORT instead of its Web_Server_Port; "
+		    "device N on PORT+N"),
+		 N_("PORT")},
+		{"web-address", 0, 0, G_OPTION_ARG_STRING, &web_address,
+		 /* TRANSLATORS: --web-address option */
+		 N_("Serve the web pages on ADDRESS only (default: every address)"), N_("ADDRESS")},
 		{"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show debug messages"), NULL},
 		{"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL},
 		{NULL}};
@@ -155,6 +165,17 @@ main(int argc, char **argv)
 		g_printerr(_("tipringd: choose one of --session, --system and --p2p\n"));
 		return 2;
 	}
+	if (web_port < 0 || web_port > 65535) {
+		/* TRANSLATORS: --web-port was out of range */
+		g_printerr(_("tipringd: --web-port must be between 1 and 65535\n"));
+		return 2;
+	}
+	if (web_address != NULL && !g_hostname_is_ip_address(web_address)) {
+		/* TRANSLATORS: --web-address was not an IP address */
+		g_printerr(_("tipringd: --web-address must be an IP address, not '%s'\n"),
+			   web_address);
+		return 2;
+	}
 	if (devices == NULL || devices[0] == NULL) {
 		g_printerr(_("tipringd: no device to host: give --device MODEL, e.g. --device "
 			     "SPA2102\n"));
@@ -175,6 +196,12 @@ main(int argc, char **argv)
 		g_printerr("tipringd: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
+
+	if (web_port > 0) {
+		g_autofree gchar *port = g_strdup_printf("%d", web_port);
+		tr_engine_set_option(engine, "web-port", port);
+	}
+	tr_engine_set_option(engine, "web-address", web_address);
 
 	/* the build tree and tests point at their plugins with TIPRING_PLUGIN_PATH */
 	env_plugin_path = g_getenv("TIPRING_PLUGIN_PATH");

@@ -33,6 +33,7 @@ struct _TrEngine {
 	GPtrArray *registrations; /* TrRegistration, one per line */
 	su_root_t *su_root;
 	gboolean su_initialized;
+	GHashTable *options; /* name -> value, from the daemon's command line */
 };
 
 G_DEFINE_TYPE(TrEngine, tr_engine, G_TYPE_OBJECT)
@@ -580,6 +581,37 @@ tr_engine_get_state_dir(TrEngine *self)
 	return self->state_dir;
 }
 
+/**
+ * tr_engine_set_option:
+ * @name: the option, e.g. "web-port"
+ * @value: (nullable): its value, or %NULL to unset it
+ *
+ * Options the daemon's command line gives to plugins (see tipringd(8)):
+ * "web-port" and "web-address" for the web front-end.
+ */
+void
+tr_engine_set_option(TrEngine *self, const gchar *name, const gchar *value)
+{
+	g_return_if_fail(TR_IS_ENGINE(self));
+	g_return_if_fail(name != NULL);
+	if (value == NULL)
+		g_hash_table_remove(self->options, name);
+	else
+		g_hash_table_insert(self->options, g_strdup(name), g_strdup(value));
+}
+
+/**
+ * tr_engine_get_option:
+ *
+ * Returns: (nullable): the value of an option set with tr_engine_set_option()
+ */
+const gchar *
+tr_engine_get_option(TrEngine *self, const gchar *name)
+{
+	g_return_val_if_fail(TR_IS_ENGINE(self), NULL);
+	return g_hash_table_lookup(self->options, name);
+}
+
 su_root_t *
 tr_engine_get_su_root(TrEngine *self)
 {
@@ -610,6 +642,7 @@ tr_engine_finalize(GObject *object)
 	if (self->su_initialized)
 		su_deinit();
 	g_hash_table_unref(self->provisioners);
+	g_hash_table_unref(self->options);
 	g_ptr_array_unref(self->registrations);
 	g_ptr_array_unref(self->devices);
 	g_ptr_array_unref(self->records);
@@ -642,4 +675,5 @@ tr_engine_init(TrEngine *self)
 	self->devices = g_ptr_array_new_with_free_func(g_object_unref);
 	self->provisioners = g_hash_table_new_full(NULL, NULL, NULL, g_object_unref);
 	self->registrations = g_ptr_array_new_with_free_func(g_object_unref);
+	self->options = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }

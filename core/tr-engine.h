@@ -65,5 +65,7 @@ gboolean tr_engine_lines_stopped(TrEngine *self);
 TrSchema *tr_engine_get_schema(TrEngine *self);
 const gchar *tr_engine_get_state_dir(TrEngine *self);
 su_root_t *tr_engine_get_su_root(TrEngine *self);
+void tr_engine_set_option(TrEngine *self, const gchar *name, const gchar *value);
+const gchar *tr_engine_get_option(TrEngine *self, const gchar *name);
 
 G_END_DECLS

@@ -56,6 +56,7 @@ struct _TrRegistration {
 
 	TrRegistrationState state;
 	gint64 registered_until;
+	gint64 last_registered; /* when the last 2xx to a REGISTER came */
 	gint64 next_registration;
 	guint last_code;
 	gchar *last_phrase;
@@ -86,6 +87,7 @@ enum {
 	PROP_LAST_CODE,
 	PROP_LAST_PHRASE,
 	PROP_LAST_ERROR,
+	PROP_LAST_REGISTERED,
 	N_PROPS
 };
 static GParamSpec *props[N_PROPS] = {NULL};
@@ -375,7 +377,9 @@ on_register(TrRegistration *self, Agent *agent, int status, const char *phrase, 
 		set_error(self, "");
 		set_state(self, TR_REGISTRATION_REGISTERED);
 		self->registered_until = now + expires;
+		self->last_registered = now;
 		g_object_notify_by_pspec(G_OBJECT(self), props[PROP_REGISTERED_UNTIL]);
+		g_object_notify_by_pspec(G_OBJECT(self), props[PROP_LAST_REGISTERED]);
 		/* Sofia refreshes a little before the end */
 		set_next(self, now + (expires > 60 ? expires - expires / 10 : expires / 2));
 		g_info("line %u: registered for %u s", tr_line_get_index(self->line), expires);
@@ -827,6 +831,18 @@ tr_registration_get_registered_until(TrRegistration *self)
 	return self->registered_until;
 }
 
+/**
+ * tr_registration_get_last_registered:
+ *
+ * Returns: when the SBC last accepted a REGISTER of this line (Unix seconds),
+ *   0 if it never did
+ */
+gint64
+tr_registration_get_last_registered(TrRegistration *self)
+{
+	return self->last_registered;
+}
+
 gint64
 tr_registration_get_next_registration(TrRegistration *self)
 {
@@ -880,6 +896,9 @@ tr_registration_get_property(GObject *object, guint prop_id, GValue *value, GPar
 	case PROP_LAST_ERROR:
 		g_value_set_string(value, self->last_error);
 		break;
+	case PROP_LAST_REGISTERED:
+		g_value_set_int64(value, self->last_registered);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 	}
@@ -922,6 +941,9 @@ tr_registration_class_init(TrRegistrationClass *klass)
 						      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	props[PROP_LAST_ERROR] = g_param_spec_string("last-error", NULL, NULL, "",
 						     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_LAST_REGISTERED] =
+		g_param_spec_int64("last-registered", NULL, NULL, 0, G_MAXINT64, 0,
+				   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, props);
 }
 

@@ -35,6 +35,7 @@ TrRegistrationState tr_registration_get_state(TrRegistration *self);
 const gchar *tr_registration_state_to_string(TrRegistrationState state);
 gint64 tr_registration_get_registered_until(TrRegistration *self);
 gint64 tr_registration_get_next_registration(TrRegistration *self);
+gint64 tr_registration_get_last_registered(TrRegistration *self);
 guint tr_registration_get_last_code(TrRegistration *self);
 const gchar *tr_registration_get_last_phrase(TrRegistration *self);
 const gchar *tr_registration_get_last_error(TrRegistration *self);
