@@ -9,6 +9,7 @@
  * docs/architecture.md for the four plugin kinds and how to write one.
  */
 
+#include "tr-catalog.h"
 #include "tr-device-backend.h"
 #include "tr-device.h"
 #include "tr-engine.h"
