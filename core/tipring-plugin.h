@@ -20,6 +20,7 @@
 #include "tr-media.h"
 #include "tr-model.h"
 #include "tr-param.h"
+#include "tr-password.h"
 #include "tr-plugin.h"
 #include "tr-profile.h"
 #include "tr-provisioner.h"
