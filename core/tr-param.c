@@ -11,6 +11,7 @@
 #include "tr-error.h"
 #include "tr-i18n.h"
 #include "tr-param.h"
+#include "tr-password.h"
 #include "tr-tone.h"
 
 G_DEFINE_BOXED_TYPE(TrParam, tr_param, tr_param_ref, tr_param_unref)
@@ -84,6 +85,7 @@ tr_param_copy_for_index(const TrParam *tmpl, guint index)
 	param->hex = tmpl->hex;
 	param->max_length = tmpl->max_length;
 	param->values = g_strdupv(tmpl->values);
+	param->hashed = tmpl->hashed;
 	return param;
 }
 
@@ -463,6 +465,26 @@ tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, G
 	/* every value is trimmed, as SPA profiles trim them: a value that profiles
 	 * could not carry would not survive an export and import */
 	trimmed = g_strstrip(g_strdup(value));
+
+	/* a hashed password comes as clear text or as the hash an export
+	 * carries, which is longer than max-length; what looks like a hash
+	 * must be a well-formed one */
+	if (param->hashed && g_str_has_prefix(trimmed, TR_PASSWORD_HASH_PREFIX)) {
+		if (!tr_password_is_hash(trimmed)) {
+			g_set_error(
+				error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
+				/* TRANSLATORS: %s is a parameter name; keep
+				 * $pbkdf2-sha256$ITERATIONS$SALT$HASH as it is */
+				_("Invalid value for %s (value hidden): a password hash must be "
+				  "$pbkdf2-sha256$ITERATIONS$SALT$HASH, and a password may not "
+				  "start with $pbkdf2-sha256$"),
+				param->name);
+			return FALSE;
+		}
+		if (canonical != NULL)
+			*canonical = g_steal_pointer(&trimmed);
+		return TRUE;
+	}
 
 	if (!text_is_printable(trimmed) || strlen(trimmed) > param->max_length) {
 		ok = FALSE;

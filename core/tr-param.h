@@ -39,7 +39,9 @@ typedef enum {
  * One parameter of a device, immutable once made: the schema entry with its
  * index applied. `name` is the SPA element name (`SIP_Transport_1_`),
  * `base_name` the schema name (`SIP_Transport`), `index` the line/extension
- * number or 0 for a global parameter.
+ * number or 0 for a global parameter (the PSTN line of an SPA3102 has the
+ * number after the last line). `hashed` marks a web login password that
+ * is kept only as a `$pbkdf2-sha256$` hash (see tr-password.h).
  */
 typedef struct {
 	gchar *name;
@@ -61,6 +63,7 @@ typedef struct {
 	gboolean hex;
 	guint max_length;
 	GStrv values;
+	gboolean hashed;
 	/*< private >*/
 	gint ref_count;
 } TrParam;

@@ -15,7 +15,7 @@ typedef struct _TrEngine TrEngine;
  * Bumped whenever a class or struct of the plugin SDK changes layout. The
  * loader refuses a plugin built against another value.
  */
-#define TR_PLUGIN_ABI_VERSION 2
+#define TR_PLUGIN_ABI_VERSION 3
 
 /* the one symbol a plugin module exports */
 #define TR_PLUGIN_ENTRY_POINT "tr_plugin_describe"

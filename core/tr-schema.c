@@ -11,17 +11,28 @@
 #include "tr-error.h"
 #include "tr-schema.h"
 
+/* where the parameters of a tab are repeated */
+typedef enum {
+	ENTRY_GLOBAL,	/* once, by its name */
+	ENTRY_PER_LINE, /* per line: `Name_1_` .. `Name_N_` */
+	ENTRY_PSTN,	/* once for the PSTN line, the index after the last line */
+} EntryKind;
+
+/* the only= of the tab, of the section and of the parameter */
+#define N_ONLY_LEVELS 3
+
 /* a schema entry before it is expanded per line and filtered per model */
 typedef struct {
 	TrParam *param;
-	gboolean per_line;
-	GStrv only;
+	EntryKind kind;
+	GStrv only[N_ONLY_LEVELS];  /* NULL: no condition at that level */
 	GHashTable *index_defaults; /* guint index -> gchar* */
 } TrSchemaEntry;
 
 struct _TrSchema {
 	GObject parent_instance;
 	gboolean is_template;
+	GStrv kinds;	    /* template: tags of which a model has at most one */
 	GPtrArray *entries; /* template: TrSchemaEntry */
 	GPtrArray *params;  /* instantiated: TrParam, in profile order */
 	GHashTable *by_name;
@@ -33,7 +44,8 @@ static void
 tr_schema_entry_free(TrSchemaEntry *entry)
 {
 	tr_param_unref(entry->param);
-	g_strfreev(entry->only);
+	for (guint i = 0; i < N_ONLY_LEVELS; i++)
+		g_strfreev(entry->only[i]);
 	if (entry->index_defaults != NULL)
 		g_hash_table_unref(entry->index_defaults);
 	g_free(entry);
@@ -43,9 +55,12 @@ typedef struct {
 	TrSchema *schema;
 	GMarkupParseContext *context;
 	gchar *tab;
-	gboolean tab_per_line;
+	EntryKind tab_kind;
+	GStrv tab_only;
 	gchar *section;
 	gchar *section_label;
+	GStrv section_only;
+	GHashTable *by_base; /* base name -> GPtrArray of TrSchemaEntry, not owned */
 	gboolean seen_root;
 } ParseState;
 
@@ -95,6 +110,70 @@ parse_double_attr(const gchar *str, gdouble *value)
 	return end != str && *end == '\0';
 }
 
+/* only= and kinds=: a comma list of tags, spaces after the commas allowed */
+static GStrv
+parse_tags(ParseState *state, const gchar *attr, const gchar *value, GError **error)
+{
+	g_auto(GStrv) tags = g_strsplit(value, ",", -1);
+
+	if (tags[0] == NULL) {
+		set_position_error(state, error, "%s= names no tag", attr);
+		return NULL;
+	}
+	for (guint i = 0; tags[i] != NULL; i++) {
+		g_strstrip(tags[i]);
+		if (!name_is_valid(tags[i])) {
+			set_position_error(state, error, "invalid tag '%s' in %s=", tags[i], attr);
+			return NULL;
+		}
+	}
+	return g_steal_pointer(&tags);
+}
+
+/* a condition that only kinds satisfy: it decides the model's kind */
+static gboolean
+level_names_only_kinds(const gchar *const *level, const gchar *const *kinds)
+{
+	for (guint i = 0; level[i] != NULL; i++) {
+		if (!g_strv_contains(kinds, level[i]))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Whether two entries of the same base name would give one model two
+ * parameters of that name. A line and the PSTN line never share an element
+ * name (`Proxy_1_`, `Proxy_2_`). Otherwise they clash unless their only=
+ * conditions need different kinds: tags other than kinds can all be present
+ * at once, of the kinds a model has one at most.
+ */
+static gboolean
+entries_conflict(const gchar *const *kinds, const TrSchemaEntry *a, const TrSchemaEntry *b)
+{
+	const TrSchemaEntry *both[] = {a, b};
+
+	if ((a->kind == ENTRY_PER_LINE && b->kind == ENTRY_PSTN) ||
+	    (a->kind == ENTRY_PSTN && b->kind == ENTRY_PER_LINE))
+		return FALSE;
+	if (kinds == NULL)
+		return TRUE;
+	for (guint k = 0; kinds[k] != NULL; k++) {
+		gboolean possible = TRUE;
+		for (guint e = 0; e < G_N_ELEMENTS(both) && possible; e++) {
+			for (guint l = 0; l < N_ONLY_LEVELS && possible; l++) {
+				const gchar *const *level = (const gchar *const *)both[e]->only[l];
+				if (level != NULL && level_names_only_kinds(level, kinds) &&
+				    !g_strv_contains(level, kinds[k]))
+					possible = FALSE;
+			}
+		}
+		if (possible)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static void
 handle_param(ParseState *state, const gchar **names, const gchar **values, GError **error)
 {
@@ -102,6 +181,7 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 	g_autoptr(GHashTable) index_defaults = NULL;
 	g_auto(GStrv) only = NULL;
 	TrSchemaEntry *entry;
+	GPtrArray *same_name;
 
 	if (state->tab == NULL || state->section == NULL) {
 		set_position_error(state, error, "<param> outside a <tab> and <section>");
@@ -185,7 +265,15 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 				return;
 			}
 		} else if (g_strcmp0(n, "only") == 0) {
-			only = g_strsplit(v, ",", -1);
+			only = parse_tags(state, "only", v, error);
+			if (only == NULL)
+				return;
+		} else if (g_strcmp0(n, "hash") == 0) {
+			if (g_strcmp0(v, "pbkdf2") != 0) {
+				set_position_error(state, error, "unknown hash '%s'", v);
+				return;
+			}
+			param->hashed = TRUE;
 		} else {
 			set_position_error(state, error, "unknown attribute '%s'", n);
 			return;
@@ -205,13 +293,30 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 		set_position_error(state, error, "%s: min is above max", param->base_name);
 		return;
 	}
+	if (param->hashed && param->type != TR_PARAM_TYPE_PASSWORD) {
+		set_position_error(state, error, "%s: hash= needs type password", param->base_name);
+		return;
+	}
 	if (param->default_value == NULL)
 		param->default_value = g_strdup("");
 	/* before validating the defaults, whose errors name the parameter */
 	param->name = g_strdup(param->base_name);
-	if (g_hash_table_contains(state->schema->by_name, param->base_name)) {
-		set_position_error(state, error, "duplicate parameter %s", param->base_name);
-		return;
+
+	entry = g_new0(TrSchemaEntry, 1);
+	entry->kind = state->tab_kind;
+	entry->only[0] = g_strdupv(state->tab_only);
+	entry->only[1] = g_strdupv(state->section_only);
+	entry->only[2] = g_steal_pointer(&only);
+	entry->param = tr_param_ref(param);
+	same_name = g_hash_table_lookup(state->by_base, param->base_name);
+	for (guint i = 0; same_name != NULL && i < same_name->len; i++) {
+		if (entries_conflict((const gchar *const *)state->schema->kinds,
+				     g_ptr_array_index(same_name, i), entry)) {
+			set_position_error(state, error, "duplicate parameter %s",
+					   param->base_name);
+			tr_schema_entry_free(entry);
+			return;
+		}
 	}
 
 	/* every factory value must pass the parameter's own validation, and is kept
@@ -221,6 +326,7 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 		g_autofree gchar *canonical = NULL;
 		if (!tr_param_validate(param, param->default_value, &canonical, &error_local)) {
 			set_position_error(state, error, "default: %s", error_local->message);
+			tr_schema_entry_free(entry);
 			return;
 		}
 		g_free(param->default_value);
@@ -233,23 +339,33 @@ handle_param(ParseState *state, const gchar **names, const gchar **values, GErro
 				if (!tr_param_validate(param, value, &canonical, &error_local)) {
 					set_position_error(state, error, "default-N: %s",
 							   error_local->message);
+					tr_schema_entry_free(entry);
 					return;
 				}
 				g_hash_table_iter_replace(&iter, g_steal_pointer(&canonical));
 			}
 		}
 	}
-	if (index_defaults != NULL && !state->tab_per_line) {
-		set_position_error(state, error, "default-N on the global %s", param->base_name);
+	if (index_defaults != NULL && state->tab_kind != ENTRY_PER_LINE) {
+		if (state->tab_kind == ENTRY_PSTN)
+			set_position_error(state, error, "default-N on the PSTN line's %s",
+					   param->base_name);
+		else
+			set_position_error(state, error, "default-N on the global %s",
+					   param->base_name);
+		tr_schema_entry_free(entry);
 		return;
 	}
 
-	entry = g_new0(TrSchemaEntry, 1);
-	entry->param = g_steal_pointer(&param);
-	entry->per_line = state->tab_per_line;
-	entry->only = g_steal_pointer(&only);
 	entry->index_defaults = g_steal_pointer(&index_defaults);
-	g_hash_table_insert(state->schema->by_name, entry->param->base_name, entry->param);
+	if (same_name == NULL) {
+		same_name = g_ptr_array_new();
+		g_hash_table_insert(state->by_base, param->base_name, same_name);
+	}
+	g_ptr_array_add(same_name, entry);
+	/* a template knows each base name by its first entry */
+	if (!g_hash_table_contains(state->schema->by_name, param->base_name))
+		g_hash_table_insert(state->schema->by_name, param->base_name, param);
 	g_ptr_array_add(state->schema->entries, entry);
 }
 
@@ -270,33 +386,61 @@ start_element(GMarkupParseContext *context, const gchar *element, const gchar **
 	ParseState *state = user_data;
 
 	if (g_strcmp0(element, "schema") == 0) {
+		const gchar *kinds = lookup_attr(names, values, "kinds");
 		state->seen_root = TRUE;
+		if (kinds != NULL) {
+			g_strfreev(state->schema->kinds);
+			state->schema->kinds = parse_tags(state, "kinds", kinds, error);
+		}
 	} else if (g_strcmp0(element, "tab") == 0) {
 		const gchar *id = lookup_attr(names, values, "id");
 		const gchar *per = lookup_attr(names, values, "per");
+		const gchar *only = lookup_attr(names, values, "only");
+		g_auto(GStrv) only_tags = NULL;
 		if (!name_is_valid(id)) {
 			set_position_error(state, error, "<tab> needs a valid id");
 			return;
 		}
-		if (per != NULL && g_strcmp0(per, "line") != 0) {
+		if (per != NULL && g_strcmp0(per, "line") != 0 && g_strcmp0(per, "pstn") != 0) {
 			set_position_error(state, error, "unknown per='%s'", per);
 			return;
 		}
+		if (only != NULL) {
+			only_tags = parse_tags(state, "only", only, error);
+			if (only_tags == NULL)
+				return;
+		}
 		g_free(state->tab);
 		state->tab = g_strdup(id);
-		state->tab_per_line = per != NULL;
+		if (per == NULL)
+			state->tab_kind = ENTRY_GLOBAL;
+		else if (g_strcmp0(per, "line") == 0)
+			state->tab_kind = ENTRY_PER_LINE;
+		else
+			state->tab_kind = ENTRY_PSTN;
+		g_strfreev(state->tab_only);
+		state->tab_only = g_steal_pointer(&only_tags);
 	} else if (g_strcmp0(element, "section") == 0) {
 		const gchar *id = lookup_attr(names, values, "id");
 		const gchar *label = lookup_attr(names, values, "label");
+		const gchar *only = lookup_attr(names, values, "only");
+		g_auto(GStrv) only_tags = NULL;
 		if (!name_is_valid(id)) {
 			set_position_error(state, error, "<section> needs a valid id");
 			return;
+		}
+		if (only != NULL) {
+			only_tags = parse_tags(state, "only", only, error);
+			if (only_tags == NULL)
+				return;
 		}
 		g_free(state->section);
 		g_free(state->section_label);
 		state->section = g_strdup(id);
 		state->section_label =
 			label != NULL ? g_strdup(label) : g_strdelimit(g_strdup(id), "_", ' ');
+		g_strfreev(state->section_only);
+		state->section_only = g_steal_pointer(&only_tags);
 	} else if (g_strcmp0(element, "param") == 0) {
 		handle_param(state, names, values, error);
 	} else {
@@ -311,10 +455,12 @@ end_element(GMarkupParseContext *context, const gchar *element, gpointer user_da
 
 	if (g_strcmp0(element, "tab") == 0) {
 		g_clear_pointer(&state->tab, g_free);
-		state->tab_per_line = FALSE;
+		g_clear_pointer(&state->tab_only, g_strfreev);
+		state->tab_kind = ENTRY_GLOBAL;
 	} else if (g_strcmp0(element, "section") == 0) {
 		g_clear_pointer(&state->section, g_free);
 		g_clear_pointer(&state->section_label, g_free);
+		g_clear_pointer(&state->section_only, g_strfreev);
 	}
 }
 
@@ -339,14 +485,19 @@ tr_schema_new_from_data(const gchar *data, gssize len, GError **error)
 
 	self->is_template = TRUE;
 	self->entries = g_ptr_array_new_with_free_func((GDestroyNotify)tr_schema_entry_free);
+	state.by_base = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+					      (GDestroyNotify)g_ptr_array_unref);
 	/* no G_MARKUP_PREFIX_ERROR_POSITION: set_position_error() already says where */
 	state.context = g_markup_parse_context_new(&parser, 0, &state, NULL);
 	ok = g_markup_parse_context_parse(state.context, data, len, &error_local) &&
 	     g_markup_parse_context_end_parse(state.context, &error_local);
 	g_markup_parse_context_free(state.context);
 	g_free(state.tab);
+	g_strfreev(state.tab_only);
 	g_free(state.section);
 	g_free(state.section_label);
+	g_strfreev(state.section_only);
+	g_hash_table_unref(state.by_base);
 	if (!ok) {
 		/* GMarkup's own errors ("Error on line 3 char 5: ...") are schema errors too */
 		if (error_local->domain != TR_ERROR)
@@ -390,23 +541,38 @@ tr_schema_new_default(GError **error)
 	return schema;
 }
 
+/* every only= on the way, of the tab, the section and the parameter, names
+ * one of the model's tags */
 static gboolean
 entry_matches_tags(TrSchemaEntry *entry, const gchar *const *tags)
 {
-	if (entry->only == NULL)
-		return TRUE;
-	for (guint i = 0; entry->only[i] != NULL; i++) {
-		if (tags != NULL && g_strv_contains(tags, g_strstrip(entry->only[i])))
-			return TRUE;
+	for (guint l = 0; l < N_ONLY_LEVELS; l++) {
+		gboolean match = FALSE;
+
+		if (entry->only[l] == NULL)
+			continue;
+		for (guint i = 0; entry->only[l][i] != NULL && !match; i++)
+			match = tags != NULL && g_strv_contains(tags, entry->only[l][i]);
+		if (!match)
+			return FALSE;
 	}
-	return FALSE;
+	return TRUE;
 }
 
-static void
-add_param(TrSchema *self, TrParam *param)
+/* takes @param; a second parameter of the same name means tags that the
+ * schema's kinds= declares exclusive, such as "ata" and "phone" together */
+static gboolean
+add_param(TrSchema *self, TrParam *param, GError **error)
 {
+	if (g_hash_table_contains(self->by_name, param->name)) {
+		g_set_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
+			    "the model's tags select two parameters named %s", param->name);
+		tr_param_unref(param);
+		return FALSE;
+	}
 	g_ptr_array_add(self->params, param);
 	g_hash_table_insert(self->by_name, param->name, param);
+	return TRUE;
 }
 
 /**
@@ -417,14 +583,16 @@ add_param(TrSchema *self, TrParam *param)
  * @error: a #GError, or %NULL
  *
  * Expands the template for one model: per-line parameters once per line
- * (`Proxy_1_`, `Proxy_2_`), parameters of other models left out. The result
- * lists the parameters in SPA profile order.
+ * (`Proxy_1_`, `Proxy_2_`), the PSTN line's once with the index after the
+ * last line (`Proxy_2_` on a one-line SPA3102), parameters of other models
+ * left out. The result lists the parameters in SPA profile order.
  */
 TrSchema *
 tr_schema_new_for_model(TrSchema *tmpl, guint n_lines, const gchar *const *tags, GError **error)
 {
 	g_autoptr(TrSchema) self = NULL;
 	g_autoptr(GPtrArray) per_line = g_ptr_array_new();
+	g_autoptr(GPtrArray) pstn = g_ptr_array_new();
 
 	g_return_val_if_fail(TR_IS_SCHEMA(tmpl), NULL);
 	g_return_val_if_fail(tmpl->is_template, NULL);
@@ -438,16 +606,22 @@ tr_schema_new_for_model(TrSchema *tmpl, guint n_lines, const gchar *const *tags,
 	self = g_object_new(TR_TYPE_SCHEMA, NULL);
 	self->params = g_ptr_array_new_with_free_func((GDestroyNotify)tr_param_unref);
 
-	/* global parameters first, then each line's in turn, as the SPA dumps them */
+	/* global parameters first, then each line's in turn, then the PSTN
+	 * line's, as the SPA dumps them */
 	for (guint i = 0; i < tmpl->entries->len; i++) {
 		TrSchemaEntry *entry = g_ptr_array_index(tmpl->entries, i);
 		if (!entry_matches_tags(entry, tags))
 			continue;
-		if (entry->per_line) {
+		if (entry->kind == ENTRY_PER_LINE) {
 			g_ptr_array_add(per_line, entry);
 			continue;
 		}
-		add_param(self, tr_param_copy_for_index(entry->param, 0));
+		if (entry->kind == ENTRY_PSTN) {
+			g_ptr_array_add(pstn, entry);
+			continue;
+		}
+		if (!add_param(self, tr_param_copy_for_index(entry->param, 0), error))
+			return NULL;
 	}
 	for (guint line = 1; line <= n_lines; line++) {
 		for (guint i = 0; i < per_line->len; i++) {
@@ -461,8 +635,14 @@ tr_schema_new_for_model(TrSchema *tmpl, guint n_lines, const gchar *const *tags,
 				g_free(param->default_value);
 				param->default_value = g_strdup(def);
 			}
-			add_param(self, param);
+			if (!add_param(self, param, error))
+				return NULL;
 		}
+	}
+	for (guint i = 0; i < pstn->len; i++) {
+		TrSchemaEntry *entry = g_ptr_array_index(pstn, i);
+		if (!add_param(self, tr_param_copy_for_index(entry->param, n_lines + 1), error))
+			return NULL;
 	}
 	return g_steal_pointer(&self);
 }
@@ -533,6 +713,7 @@ tr_schema_finalize(GObject *object)
 	TrSchema *self = TR_SCHEMA(object);
 
 	g_hash_table_unref(self->by_name);
+	g_strfreev(self->kinds);
 	if (self->params != NULL)
 		g_ptr_array_unref(self->params);
 	if (self->entries != NULL)

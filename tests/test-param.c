@@ -491,6 +491,7 @@ test_param_new_defaults(void)
 	g_assert_cmpint(param->view, ==, TR_VIEW_ADVANCED);
 	g_assert_cmpint(param->type, ==, TR_PARAM_TYPE_STRING);
 	g_assert_false(param->hex);
+	g_assert_false(param->hashed);
 	g_assert_null(param->name);
 	g_assert_null(param->default_value);
 	g_assert_null(param->values);
@@ -531,6 +532,7 @@ test_param_copy_for_index(void)
 	tmpl->hex = TRUE;
 	tmpl->max_length = 42;
 	tmpl->values = g_strsplit("low|high", "|", -1);
+	tmpl->hashed = TRUE;
 
 	line2 = tr_param_copy_for_index(tmpl, 2);
 	g_assert_cmpstr(line2->name, ==, "Network_Jitter_Level_2_");
@@ -551,6 +553,7 @@ test_param_copy_for_index(void)
 	g_assert_cmpfloat(line2->fmax, ==, 1.5);
 	g_assert_true(line2->hex);
 	g_assert_cmpuint(line2->max_length, ==, 42);
+	g_assert_true(line2->hashed);
 	g_assert_cmpint(line2->ref_count, ==, 1);
 	/* deep copies, not shared */
 	g_assert_nonnull(line2->values);

@@ -27,16 +27,22 @@ typedef struct {
 } Model;
 
 static const Model models[] = {
-	{"SPA2102", 2, ata_router_tags, 372}, {"WRP400", 2, wrp400_tags, 372},
-	{"SPA3102", 1, spa3102_tags, 280},    {"SPA922", 1, phone_tags, 264},
-	{"SPA942", 4, phone_tags, 483},	      {"SPA962", 6, phone_tags, 629},
+	{"SPA2102", 2, ata_router_tags, 498}, {"WRP400", 2, wrp400_tags, 498},
+	{"SPA3102", 1, spa3102_tags, 494},    {"SPA922", 1, phone_tags, 346},
+	{"SPA942", 4, phone_tags, 562},	      {"SPA962", 6, phone_tags, 706},
 };
 
-/* entries of the template: global and per-line, of every model */
-#define N_TEMPLATE_PARAMS 299
-/* parameters without only=: 176 global, 69 per line */
-#define N_UNRESTRICTED_GLOBAL	176
-#define N_UNRESTRICTED_PER_LINE 69
+/* entries of the template: global, per-line and PSTN line, of every model */
+#define N_TEMPLATE_PARAMS 590
+/* base names that two entries share: 20 on the ATAs' User N and the phones'
+ * User tab, 25 on the Line N and PSTN Line tabs */
+#define N_SHARED_BASE_NAMES 45
+/* parameters without only= (on the way: tab, section, parameter): 182
+ * global, 68 per line */
+#define N_UNRESTRICTED_GLOBAL	182
+#define N_UNRESTRICTED_PER_LINE 68
+/* the SPA3102's PSTN Line tab */
+#define N_PSTN_PARAMS 148
 
 /* what every model must have; default NULL: not checked here */
 static const struct {
@@ -103,6 +109,22 @@ static const struct {
 	{"Enable_WAN_Web_Server", FALSE, "router"},
 	{"VoIP_PIN_Tone", FALSE, "fxo"},
 	{"PSTN_PIN_Tone", FALSE, "fxo"},
+	/* the ATAs' User N tabs and the phones' User tab share names */
+	{"CW_Setting", TRUE, "ata"},
+	{"CW_Setting", FALSE, "phone"},
+	{"Secure_Call_Setting", TRUE, "ata"},
+	{"Secure_Call_Setting", FALSE, "phone"},
+	{"Speed_Dial_9", TRUE, "ata"},
+	{"Speed_Dial_9", FALSE, "phone"},
+	{"Cfwd_Sel8_Dest", TRUE, "ata"},
+	{"Ring_On_No_New_VM", TRUE, "ata"},
+	{"Ringer_Volume", FALSE, "phone"},
+	/* only= of a tab (Phone) and of a parameter (lcd) together */
+	{"Station_Name", FALSE, "phone"},
+	{"Screen_Saver_Icon", FALSE, "lcd"},
+	{"Ring10", FALSE, "phone"},
+	{"Dictionary_Server_Script", FALSE, "phone"},
+	{"Default_Character_Encoding", FALSE, "phone"},
 };
 
 static TrSchema *
@@ -128,6 +150,12 @@ instantiate(TrSchema *tmpl, const Model *model)
 	return schema;
 }
 
+static gboolean
+tags_match(const Model *model, const gchar *tag)
+{
+	return g_strv_contains(model->tags, tag);
+}
+
 static gchar *
 line_name(const gchar *base_name, guint line)
 {
@@ -145,13 +173,29 @@ test_schema_default_loads(void)
 	g_assert_cmpuint(params->len, ==, N_TEMPLATE_PARAMS);
 	g_test_message("template: %u parameters", params->len);
 
-	/* a template lists base names, each once, and knows them */
-	for (guint i = 0; i < params->len; i++) {
-		TrParam *param = g_ptr_array_index(params, i);
+	/* a template lists base names, a few twice (for models that never have
+	 * both, or as line N and PSTN line), and knows each by its first entry */
+	{
+		g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+		guint n_shared = 0;
 
-		g_assert_cmpstr(param->name, ==, param->base_name);
-		g_assert_cmpuint(param->index, ==, 0);
-		g_assert_true(tr_schema_lookup(tmpl, param->name) == param);
+		for (guint i = 0; i < params->len; i++) {
+			TrParam *param = g_ptr_array_index(params, i);
+			TrParam *first = tr_schema_lookup(tmpl, param->name);
+
+			g_assert_cmpstr(param->name, ==, param->base_name);
+			g_assert_cmpuint(param->index, ==, 0);
+			g_assert_nonnull(first);
+			if (g_hash_table_contains(seen, param->name)) {
+				g_assert_true(first != param);
+				g_assert_true(g_hash_table_lookup(seen, param->name) == first);
+				n_shared++;
+			} else {
+				g_assert_true(first == param);
+				g_hash_table_insert(seen, param->name, param);
+			}
+		}
+		g_assert_cmpuint(n_shared, ==, N_SHARED_BASE_NAMES);
 	}
 	g_assert_nonnull(tr_schema_lookup(tmpl, "SIP_Transport"));
 	g_assert_null(tr_schema_lookup(tmpl, "SIP_Transport_1_"));
@@ -253,47 +297,65 @@ assert_required(TrSchema *schema, const Model *model)
 	g_assert_true(tr_param_is_secret(tr_schema_lookup(schema, "Password_1_")));
 }
 
-/* globals first, then line 1's, line 2's...: each group in template order */
+/* @group follows the template's order: each of its parameters is found
+ * after the one before (the template may list a base name twice) */
+static void
+assert_template_order(GPtrArray *template_params, GPtrArray *group)
+{
+	guint t = 0;
+
+	for (guint i = 0; i < group->len; i++) {
+		TrParam *param = g_ptr_array_index(group, i);
+		gboolean found = FALSE;
+
+		while (t < template_params->len && !found) {
+			TrParam *entry = g_ptr_array_index(template_params, t++);
+			found = g_strcmp0(entry->base_name, param->base_name) == 0 &&
+				g_strcmp0(entry->tab, param->tab) == 0;
+		}
+		if (!found)
+			g_error("%s is not in template order", param->name);
+	}
+}
+
+/* globals first, then line 1's, line 2's..., then the PSTN line's: each
+ * group in template order, every line's the same */
 static void
 assert_order(TrSchema *tmpl, TrSchema *schema, const Model *model)
 {
 	GPtrArray *template_params = tr_schema_get_params(tmpl);
 	GPtrArray *params = tr_schema_get_params(schema);
-	g_autoptr(GHashTable) position = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GPtrArray) line1 = g_ptr_array_new();
+	g_autoptr(GPtrArray) groups =
+		g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	guint current_index = 0;
-	guint last_position = 0;
-	guint n_in_line = 0;
 
-	for (guint i = 0; i < template_params->len; i++) {
-		TrParam *param = g_ptr_array_index(template_params, i);
-		g_hash_table_insert(position, param->base_name, GUINT_TO_POINTER(i + 1));
-	}
+	g_ptr_array_add(groups, g_ptr_array_new());
 	for (guint i = 0; i < params->len; i++) {
 		TrParam *param = g_ptr_array_index(params, i);
-		guint pos = GPOINTER_TO_UINT(g_hash_table_lookup(position, param->base_name));
 
-		g_assert_cmpuint(pos, >, 0);
 		if (param->index != current_index) {
 			/* a new group starts: the next line, never back */
 			g_assert_cmpuint(param->index, ==, current_index + 1);
-			if (current_index > 1)
-				g_assert_cmpuint(n_in_line, ==, line1->len);
 			current_index = param->index;
-			last_position = 0;
-			n_in_line = 0;
+			g_ptr_array_add(groups, g_ptr_array_new());
 		}
-		g_assert_cmpuint(pos, >, last_position);
-		last_position = pos;
-		if (param->index == 1)
-			g_ptr_array_add(line1, param->base_name);
-		else if (param->index > 1)
-			g_assert_cmpstr(param->base_name, ==,
-					(const gchar *)g_ptr_array_index(line1, n_in_line));
-		n_in_line++;
+		g_ptr_array_add(g_ptr_array_index(groups, groups->len - 1), param);
 	}
-	g_assert_cmpuint(current_index, ==, model->n_lines);
-	g_assert_cmpuint(n_in_line, ==, line1->len);
+	g_assert_cmpuint(current_index, ==, model->n_lines + (tags_match(model, "fxo") ? 1 : 0));
+	for (guint g = 0; g < groups->len; g++) {
+		GPtrArray *group = g_ptr_array_index(groups, g);
+		GPtrArray *line1 = g_ptr_array_index(groups, 1);
+
+		g_assert_cmpuint(group->len, >, 0);
+		assert_template_order(template_params, group);
+		if (g > 1 && g <= model->n_lines) {
+			g_assert_cmpuint(group->len, ==, line1->len);
+			for (guint i = 0; i < group->len; i++)
+				g_assert_cmpstr(
+					((TrParam *)g_ptr_array_index(group, i))->base_name, ==,
+					((TrParam *)g_ptr_array_index(line1, i))->base_name);
+		}
+	}
 }
 
 static void
@@ -312,15 +374,19 @@ assert_lookup(TrSchema *schema, const Model *model)
 		if (param->index > 0) {
 			g_autofree gchar *label_form =
 				g_strdup_printf("%s{%u}", param->label, param->index);
-			g_autofree gchar *beyond =
-				g_strdup_printf("%s[%u]", param->base_name, model->n_lines + 1);
+			gboolean pstn = g_strcmp0(param->tab, "PSTN") == 0;
+			g_autofree gchar *beyond = g_strdup_printf("%s[%u]", param->base_name,
+								   model->n_lines + (pstn ? 2 : 1));
+			TrParam *beyond_param = tr_schema_lookup(schema, beyond);
 			g_autofree gchar *label_name =
 				g_strdelimit(g_strdup(param->label), " ", '_');
 
 			g_assert_cmpstr(bracket, !=, param->name);
 			/* the base name alone is no parameter of an instance */
 			g_assert_null(tr_schema_lookup(schema, param->base_name));
-			g_assert_null(tr_schema_lookup(schema, beyond));
+			/* past the last line: the PSTN line, or nothing */
+			g_assert_true(beyond_param == NULL ||
+				      (!pstn && g_strcmp0(beyond_param->tab, "PSTN") == 0));
 			/* the web label with the index, where labels are names with spaces */
 			if (g_strcmp0(label_name, param->base_name) == 0) {
 				g_assert_true(tr_schema_lookup(schema, label_form) == param);
@@ -340,6 +406,7 @@ test_schema_model(gconstpointer user_data)
 	g_autoptr(TrSchema) schema = instantiate(tmpl, model);
 	GPtrArray *params = tr_schema_get_params(schema);
 	g_autofree gchar *beyond = NULL;
+	guint n_pstn = 0;
 
 	g_test_message("%s: %u parameters", model->name, params->len);
 	g_assert_cmpuint(tr_schema_get_size(schema), ==, params->len);
@@ -349,22 +416,37 @@ test_schema_model(gconstpointer user_data)
 	assert_order(tmpl, schema, model);
 	assert_lookup(schema, model);
 
-	/* no line beyond the model's */
+	/* no line beyond the model's, but for the PSTN line after the last */
 	beyond = g_strdup_printf("_%u_", model->n_lines + 1);
 	for (guint i = 0; i < params->len; i++) {
 		TrParam *param = g_ptr_array_index(params, i);
 		g_autoptr(GError) error = NULL;
 
-		g_assert_cmpuint(param->index, <=, model->n_lines);
+		if (g_strcmp0(param->tab, "PSTN") == 0) {
+			g_assert_true(tags_match(model, "fxo"));
+			g_assert_cmpuint(param->index, ==, model->n_lines + 1);
+			n_pstn++;
+		} else {
+			g_assert_cmpuint(param->index, <=, model->n_lines);
+			g_assert_false(g_str_has_suffix(param->name, beyond));
+		}
 		if (param->index > 0) {
 			g_autofree gchar *expected = line_name(param->base_name, param->index);
 			g_assert_cmpstr(param->name, ==, expected);
-			g_assert_cmpstr(param->tab, ==, "Line");
+			g_assert_true(
+				g_strcmp0(param->tab, "Line") == 0 ||
+				g_strcmp0(param->tab, "PSTN") == 0 ||
+				(g_strcmp0(param->tab, "User") == 0 && tags_match(model, "ata")));
 		} else {
 			g_assert_cmpstr(param->name, ==, param->base_name);
 			g_assert_cmpstr(param->tab, !=, "Line");
+			if (g_strcmp0(param->tab, "User") == 0 ||
+			    g_strcmp0(param->tab, "Phone") == 0)
+				g_assert_true(tags_match(model, "phone"));
 		}
-		g_assert_false(g_str_has_suffix(param->name, beyond));
+		/* the web login passwords, and only they, are hashed */
+		g_assert_true(param->hashed == (g_strcmp0(param->name, "Admin_Passwd") == 0 ||
+						g_strcmp0(param->name, "User_Password") == 0));
 		/* every default validates, and is already canonical */
 		{
 			g_autofree gchar *canonical = NULL;
@@ -374,12 +456,7 @@ test_schema_model(gconstpointer user_data)
 			g_assert_cmpstr(canonical, ==, param->default_value);
 		}
 	}
-}
-
-static gboolean
-tags_match(const Model *model, const gchar *tag)
-{
-	return g_strv_contains(model->tags, tag);
+	g_assert_cmpuint(n_pstn, ==, tags_match(model, "fxo") ? N_PSTN_PARAMS : 0);
 }
 
 /* only= keeps a parameter to the models with a matching tag */
@@ -452,7 +529,7 @@ test_schema_line_counts(void)
 			tr_schema_new_for_model(tmpl, 64, ata_router_tags, &error);
 
 		g_assert_no_error(error);
-		g_assert_cmpuint(tr_schema_get_size(schema), ==, 184 + 64 * 94);
+		g_assert_cmpuint(tr_schema_get_size(schema), ==, 190 + 64 * 154);
 		g_assert_cmpstr(tr_schema_lookup(schema, "SIP_Port_6_")->default_value, ==, "5065");
 		g_assert_cmpstr(tr_schema_lookup(schema, "SIP_Port_7_")->default_value, ==, "5060");
 		g_assert_nonnull(tr_schema_lookup(schema, "SIP_Port[64]"));
@@ -485,6 +562,9 @@ test_schema_instances_independent(void)
 
 #define SCHEMA_HEAD "<schema version=\"1\">\n<tab id=\"System\">\n<section id=\"S\">\n"
 #define SCHEMA_TAIL "</section>\n</tab>\n</schema>\n"
+/* as the real schema: a model is an ATA or a phone */
+#define KINDS_HEAD                                                                                 \
+	"<schema version=\"1\" kinds=\"ata,phone\">\n<tab id=\"System\">\n<section id=\"S\">\n"
 
 /* a small complete schema: every attribute, a per-line tab, only= */
 static const gchar valid_schema[] =
@@ -604,6 +684,134 @@ test_schema_inline_valid(void)
 	g_assert_null(tr_schema_lookup(ph, "Codec_1_"));
 	g_assert_nonnull(tr_schema_lookup(ph, "Port[1]"));
 	g_assert_cmpuint(tr_schema_get_size(ph), ==, 8);
+}
+
+#define HASH_43 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+/* only= on tabs and sections, kinds, the PSTN line, hash= */
+static const gchar levels_schema[] =
+	"<schema version=\"1\" kinds=\"ata, phone\">\n"
+	"<tab id=\"System\">\n"
+	"  <section id=\"S\">\n"
+	"    <param name=\"All\" label=\"All\"/>\n"
+	"    <param name=\"Mode\" label=\"Mode\" only=\"ata\"/>\n"
+	"    <param name=\"Mode\" label=\"Mode\" only=\"phone\"/>\n"
+	"    <param name=\"Secret\" label=\"Secret\" type=\"password\" max-length=\"8\"\n"
+	"           hash=\"pbkdf2\" default=\"$pbkdf2-sha256$1000$c2FsdHNhbHQ$" HASH_43 "\"/>\n"
+	"    <param name=\"Plain\" label=\"Plain\" type=\"password\"/>\n"
+	"  </section>\n"
+	"  <section id=\"R\" only=\"router\">\n"
+	"    <param name=\"Router\" label=\"Router\"/>\n"
+	"    <param name=\"Router_Wifi\" label=\"Router Wifi\" only=\"wifi\"/>\n"
+	"  </section>\n"
+	"</tab>\n"
+	"<tab id=\"User\" per=\"line\" only=\"ata\">\n"
+	"  <section id=\"S\">\n"
+	"    <param name=\"CW\" label=\"CW\" type=\"bool\" default=\"yes\"/>\n"
+	"  </section>\n"
+	"  <section id=\"F\" only=\"fxo,router\">\n"
+	"    <param name=\"Fx\" label=\"Fx\"/>\n"
+	"  </section>\n"
+	"</tab>\n"
+	"<tab id=\"User\" only=\"phone\">\n"
+	"  <section id=\"S\">\n"
+	"    <param name=\"CW\" label=\"CW\" type=\"bool\" default=\"no\"/>\n"
+	"  </section>\n"
+	"</tab>\n"
+	"<tab id=\"Line\" per=\"line\">\n"
+	"  <section id=\"S\">\n"
+	"    <param name=\"Port\" label=\"Port\" type=\"int\" default=\"5060\"/>\n"
+	"  </section>\n"
+	"</tab>\n"
+	"<tab id=\"PSTN\" per=\"pstn\" only=\"fxo\">\n"
+	"  <section id=\"S\">\n"
+	"    <param name=\"Port\" label=\"Port\" type=\"int\" default=\"5061\"/>\n"
+	"    <param name=\"Delay\" label=\"Delay\" type=\"int\" default=\"16\"/>\n"
+	"  </section>\n"
+	"</tab>\n"
+	"</schema>\n";
+
+static void
+assert_names(TrSchema *tmpl, guint n_lines, const gchar *const *tags, const gchar *const *expected)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrSchema) schema = tr_schema_new_for_model(tmpl, n_lines, tags, &error);
+	GPtrArray *params;
+
+	g_assert_no_error(error);
+	params = tr_schema_get_params(schema);
+	for (guint i = 0; i < params->len; i++) {
+		TrParam *param = g_ptr_array_index(params, i);
+		if (expected[i] == NULL)
+			g_error("unexpected %s", param->name);
+		g_assert_cmpstr(param->name, ==, expected[i]);
+	}
+	g_assert_null(expected[params->len]);
+}
+
+static void
+test_schema_inline_levels(void)
+{
+	static const gchar *const ata[] = {"ata", NULL};
+	static const gchar *const ata_router_wifi[] = {"ata", "router", "wifi", NULL};
+	static const gchar *const ata_fxo[] = {"ata", "fxo", NULL};
+	static const gchar *const phone[] = {"phone", NULL};
+	static const gchar *const router[] = {"router", NULL};
+	static const gchar *const both[] = {"ata", "phone", NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrSchema) tmpl = tr_schema_new_from_data(levels_schema, -1, &error);
+	g_autoptr(TrSchema) fxo = NULL;
+	g_autoptr(TrSchema) ph = NULL;
+	TrParam *param;
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(tr_schema_get_size(tmpl), ==, 13);
+
+	/* every only= on the way must match: the tab's, the section's, the param's */
+	assert_names(tmpl, 2, ata,
+		     (const gchar *const[]){"All", "Mode", "Secret", "Plain", "CW_1_", "Port_1_",
+					    "CW_2_", "Port_2_", NULL});
+	assert_names(tmpl, 1, ata_router_wifi,
+		     (const gchar *const[]){"All", "Mode", "Secret", "Plain", "Router",
+					    "Router_Wifi", "CW_1_", "Fx_1_", "Port_1_", NULL});
+	/* the PSTN line: after the last line, with that line's suffix */
+	assert_names(tmpl, 1, ata_fxo,
+		     (const gchar *const[]){"All", "Mode", "Secret", "Plain", "CW_1_", "Fx_1_",
+					    "Port_1_", "Port_2_", "Delay_2_", NULL});
+	assert_names(
+		tmpl, 1, phone,
+		(const gchar *const[]){"All", "Mode", "Secret", "Plain", "CW", "Port_1_", NULL});
+	/* no kind: neither kind's parameters */
+	assert_names(tmpl, 1, router,
+		     (const gchar *const[]){"All", "Secret", "Plain", "Router", "Port_1_", NULL});
+
+	fxo = tr_schema_new_for_model(tmpl, 1, ata_fxo, &error);
+	g_assert_no_error(error);
+	param = tr_schema_lookup(fxo, "Port_2_");
+	g_assert_cmpstr(param->tab, ==, "PSTN");
+	g_assert_cmpuint(param->index, ==, 2);
+	g_assert_cmpstr(param->base_name, ==, "Port");
+	g_assert_cmpstr(param->default_value, ==, "5061");
+	g_assert_true(tr_schema_lookup(fxo, "Port[2]") == param);
+	g_assert_cmpstr(tr_schema_lookup(fxo, "Port_1_")->default_value, ==, "5060");
+	g_assert_cmpstr(tr_schema_lookup(fxo, "CW_1_")->tab, ==, "User");
+	g_assert_cmpstr(tr_schema_lookup(fxo, "CW_1_")->default_value, ==, "yes");
+	/* hash="pbkdf2": a well-formed hash passes as default, beyond max-length */
+	param = tr_schema_lookup(fxo, "Secret");
+	g_assert_true(param->hashed);
+	g_assert_true(g_str_has_prefix(param->default_value, "$pbkdf2-sha256$1000$"));
+	g_assert_false(tr_schema_lookup(fxo, "Plain")->hashed);
+
+	ph = tr_schema_new_for_model(tmpl, 1, phone, &error);
+	g_assert_no_error(error);
+	param = tr_schema_lookup(ph, "CW");
+	g_assert_cmpuint(param->index, ==, 0);
+	g_assert_cmpstr(param->default_value, ==, "no");
+
+	/* tags that kinds= declares exclusive, together: two parameters Mode */
+	g_assert_null(tr_schema_new_for_model(tmpl, 1, both, &error));
+	g_assert_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT);
+	g_assert_nonnull(strstr(error->message, "two parameters named Mode"));
 }
 
 /* factory values are kept in canonical form, as the store compares with them */
@@ -779,6 +987,69 @@ static const struct {
 	{"text-after-root", SCHEMA_HEAD "<param name=\"X\" label=\"X\"/>\n" SCHEMA_TAIL "junk", 8,
 	 ""},
 	{"no-parameters", "<schema version=\"1\">\n</schema>\n", 0, "no <schema> with parameters"},
+	{"only-empty", SCHEMA_HEAD "<param name=\"X\" label=\"X\" only=\"\"/>\n" SCHEMA_TAIL, 4,
+	 "only= names no tag"},
+	{"only-empty-tag",
+	 SCHEMA_HEAD "<param name=\"X\" label=\"X\" only=\"ata,,phone\"/>\n" SCHEMA_TAIL, 4,
+	 "invalid tag '' in only="},
+	{"only-bad-tag", SCHEMA_HEAD "<param name=\"X\" label=\"X\" only=\"a b\"/>\n" SCHEMA_TAIL,
+	 4, "invalid tag 'a b' in only="},
+	{"tab-only-empty", "<schema>\n<tab id=\"A\" only=\"\"><section id=\"S\">\n" SCHEMA_TAIL, 2,
+	 "only= names no tag"},
+	{"section-only-bad",
+	 "<schema>\n<tab id=\"A\">\n<section id=\"S\" only=\"x!\">\n" SCHEMA_TAIL, 4,
+	 "invalid tag 'x!' in only="},
+	{"kinds-empty", "<schema kinds=\"\">\n<tab id=\"A\"><section id=\"S\">\n" SCHEMA_TAIL, 2,
+	 "kinds= names no tag"},
+	{"duplicate-same-only",
+	 KINDS_HEAD "<param name=\"X\" label=\"X\" only=\"ata\"/>\n"
+		    "<param name=\"X\" label=\"X\" only=\"ata\"/>\n" SCHEMA_TAIL,
+	 5, "duplicate parameter X"},
+	{"duplicate-overlapping-only",
+	 KINDS_HEAD "<param name=\"X\" label=\"X\" only=\"ata\"/>\n"
+		    "<param name=\"X\" label=\"X\" only=\"phone, ata\"/>\n" SCHEMA_TAIL,
+	 5, "duplicate parameter X"},
+	/* fxo and router are no kinds: one model can have both */
+	{"duplicate-other-tags",
+	 KINDS_HEAD "<param name=\"X\" label=\"X\" only=\"fxo\"/>\n"
+		    "<param name=\"X\" label=\"X\" only=\"router\"/>\n" SCHEMA_TAIL,
+	 5, "duplicate parameter X"},
+	{"duplicate-kind-and-other",
+	 KINDS_HEAD "<param name=\"X\" label=\"X\" only=\"ata\"/>\n"
+		    "<param name=\"X\" label=\"X\" only=\"phone,lcd\"/>\n" SCHEMA_TAIL,
+	 5, "duplicate parameter X"},
+	{"duplicate-without-kinds",
+	 SCHEMA_HEAD "<param name=\"X\" label=\"X\" only=\"ata\"/>\n"
+		     "<param name=\"X\" label=\"X\" only=\"phone\"/>\n" SCHEMA_TAIL,
+	 5, "duplicate parameter X"},
+	{"duplicate-inherited-only",
+	 "<schema kinds=\"ata,phone\">\n<tab id=\"A\" only=\"ata\">\n<section id=\"S\">\n"
+	 "<param name=\"X\" label=\"X\"/>\n</section>\n"
+	 "<section id=\"T\" only=\"fxo\">\n<param name=\"X\" label=\"X\"/>\n" SCHEMA_TAIL,
+	 7, "duplicate parameter X"},
+	{"duplicate-global-pstn",
+	 SCHEMA_HEAD "<param name=\"X\" label=\"X\"/>\n</section>\n</tab>\n"
+		     "<tab id=\"PSTN\" per=\"pstn\">\n<section id=\"S\">\n"
+		     "<param name=\"X\" label=\"X\"/>\n" SCHEMA_TAIL,
+	 9, "duplicate parameter X"},
+	{"duplicate-pstn",
+	 "<schema>\n<tab id=\"PSTN\" per=\"pstn\">\n<section id=\"S\">\n"
+	 "<param name=\"X\" label=\"X\"/>\n<param name=\"X\" label=\"X\"/>\n" SCHEMA_TAIL,
+	 5, "duplicate parameter X"},
+	{"default-n-pstn",
+	 "<schema>\n<tab id=\"PSTN\" per=\"pstn\">\n<section id=\"S\">\n"
+	 "<param name=\"P\" label=\"P\" default=\"1\" default-2=\"2\"/>\n" SCHEMA_TAIL,
+	 4, "default-N on the PSTN line's P"},
+	{"hash-unknown",
+	 SCHEMA_HEAD "<param name=\"X\" label=\"X\" type=\"password\" hash=\"md5\"/>\n" SCHEMA_TAIL,
+	 4, "unknown hash 'md5'"},
+	{"hash-not-password",
+	 SCHEMA_HEAD "<param name=\"X\" label=\"X\" hash=\"pbkdf2\"/>\n" SCHEMA_TAIL, 4,
+	 "X: hash= needs type password"},
+	{"hash-default-malformed",
+	 SCHEMA_HEAD "<param name=\"X\" label=\"X\" type=\"password\" hash=\"pbkdf2\"\n"
+		     "default=\"$pbkdf2-sha256$1000$c2FsdA$AAAA\"/>\n" SCHEMA_TAIL,
+	 5, "default: Invalid value for X (value hidden)"},
 	{"no-root",
 	 "<tab id=\"A\">\n<section id=\"S\">\n<param name=\"X\" label=\"X\"/>\n"
 	 "</section>\n</tab>\n",
@@ -862,6 +1133,7 @@ main(int argc, char **argv)
 	g_test_add_func("/schema/for-model-needs-template", test_schema_for_model_needs_template);
 	g_test_add_func("/schema/inline/valid", test_schema_inline_valid);
 	g_test_add_func("/schema/inline/defaults-canonical", test_schema_inline_defaults_canonical);
+	g_test_add_func("/schema/inline/levels", test_schema_inline_levels);
 	for (guint i = 0; i < G_N_ELEMENTS(malformed); i++) {
 		g_autofree gchar *path =
 			g_strdup_printf("/schema/inline/malformed/%s", malformed[i].name);
