@@ -12,6 +12,7 @@
 
 #include "tr-error.h"
 #include "tr-i18n.h"
+#include "tr-password.h"
 #include "tr-store.h"
 
 /*
@@ -91,13 +92,41 @@ remove_stale_temporaries(const gchar *path)
 	}
 }
 
+static gboolean save(TrStore *self, GHashTable *values, GHashTable *access, GError **error);
+
+/*
+ * A web login password (hash="pbkdf2" in the schema) is kept only as its
+ * hash: clear text is hashed; a well-formed hash, as an admin export carries
+ * it, is kept as it is; empty stays empty (no password). Clear text that is
+ * the password already set keeps the hash in place, so that sending the same
+ * password again changes nothing. Takes @value.
+ */
+static gchar *
+hash_password(const TrParam *param, gchar *value, const gchar *current, GError **error)
+{
+	g_autofree gchar *clear = value;
+	gchar *hash;
+
+	if (!param->hashed || clear[0] == '\0' || tr_password_is_hash(clear))
+		return g_steal_pointer(&clear);
+	if (current != NULL && current[0] != '\0' && tr_password_verify(current, clear))
+		return g_strdup(current);
+	hash = tr_password_hash(clear);
+	if (hash == NULL)
+		g_set_error(error, TR_ERROR, TR_ERROR_FAILED,
+			    /* TRANSLATORS: %s is a parameter name, e.g. Admin_Passwd */
+			    _("Could not hash the password of %s"), param->name);
+	return hash;
+}
+
 /**
  * tr_store_load:
  *
  * Reads the saved configuration. A missing file means factory defaults.
  * Saved values that the schema no longer knows or no longer accepts are
  * dropped with a warning; a file that is not a configuration at all fails
- * with %TR_ERROR_STORAGE and changes nothing.
+ * with %TR_ERROR_STORAGE and changes nothing. A login password saved in
+ * clear text (before tipring hashed them) is hashed and the file saved again.
  */
 gboolean
 tr_store_load(TrStore *self, GError **error)
@@ -107,6 +136,7 @@ tr_store_load(TrStore *self, GError **error)
 	g_autoptr(GHashTable) values = NULL;
 	g_autoptr(GHashTable) access = NULL;
 	g_auto(GStrv) keys = NULL;
+	gboolean rehashed = FALSE;
 
 	g_return_val_if_fail(TR_IS_STORE(self), FALSE);
 
@@ -146,6 +176,16 @@ tr_store_load(TrStore *self, GError **error)
 				  error_value != NULL ? error_value->message : "unreadable");
 			continue;
 		}
+		if (param->hashed && canonical[0] != '\0' && !tr_password_is_hash(canonical)) {
+			canonical = hash_password(param, g_steal_pointer(&canonical), NULL,
+						  &error_value);
+			if (canonical == NULL) {
+				g_warning("%s: dropping %s: %s", self->path, keys[i],
+					  error_value->message);
+				continue;
+			}
+			rehashed = TRUE;
+		}
 		if (g_strcmp0(canonical, param->default_value) != 0)
 			g_hash_table_insert(values, g_strdup(param->name),
 					    g_steal_pointer(&canonical));
@@ -170,6 +210,12 @@ tr_store_load(TrStore *self, GError **error)
 	g_hash_table_unref(self->access);
 	self->values = g_steal_pointer(&values);
 	self->access = g_steal_pointer(&access);
+	if (rehashed) {
+		g_autoptr(GError) error_save = NULL;
+		g_info("%s: login passwords saved in clear text are now hashed", self->path);
+		if (!save(self, self->values, self->access, &error_save))
+			g_warning("%s: %s", self->path, error_save->message);
+	}
 	return TRUE;
 }
 
@@ -368,6 +414,8 @@ unknown_parameter(const gchar *name)
  * Applies a set of changes all at once or not at all: every name must be
  * known and every value valid, and the new configuration must be saved,
  * before anything changes. Names may be element names or the bracket form.
+ * A login password (hash="pbkdf2" in the schema) is stored as its hash, see
+ * hash_password().
  * On failure the error lists every bad entry, one per line. On success
  * ::changed is emitted once, naming the parameters whose value or access
  * really changed.
@@ -415,6 +463,14 @@ tr_store_apply(TrStore *self, GHashTable *values, GHashTable *access, GError **e
 			g_ptr_array_add(
 				problems,
 				g_strdup(error_local != NULL ? error_local->message : param->name));
+			continue;
+		}
+		canonical = hash_password(param, g_steal_pointer(&canonical),
+					  tr_store_get(self, param->name), &error_local);
+		if (canonical == NULL) {
+			if (problems->len == 0)
+				code = TR_ERROR_FAILED;
+			g_ptr_array_add(problems, g_strdup(error_local->message));
 			continue;
 		}
 		if (g_strcmp0(canonical, tr_store_get(self, param->name)) != 0)

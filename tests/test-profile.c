@@ -81,6 +81,17 @@ other_value(TrParam *param, guint i)
 	case TR_PARAM_TYPE_TONE:
 		return g_strdup("440@-10,480@-12;*(2/4/1+2)");
 	case TR_PARAM_TYPE_PASSWORD:
+		/* a web login password as the hash an export carries: hashing clear
+		 * text is test-password's, and slow on purpose */
+		if (param->hashed) {
+			g_autofree gchar *salt_text = g_strdup_printf("salt %u", i);
+			g_autofree gchar *salt =
+				g_base64_encode((const guchar *)salt_text, strlen(salt_text));
+			g_strdelimit(salt, "=", '\0');
+			return g_strdup_printf("$pbkdf2-sha256$1000$%s$"
+					       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+					       salt);
+		}
 		return g_strdup_printf(" pw \"%u\" <&> \\ ", i);
 	case TR_PARAM_TYPE_STRING:
 	default: {

@@ -782,13 +782,16 @@ test_store_password(Fixture *f, gconstpointer user_data)
 	log_warnings = g_ptr_array_new_with_free_func(g_free);
 
 	set_ok(f->store, "Password_1_", secret);
-	set_ok(f->store, "Admin_Passwd", secret);
+	set_ok(f->store, "Admin_Passwd", "Adm1n-S3cret");
 
-	/* stored: SIP digest needs it. Only the owner can read the file. */
+	/* stored: SIP digest needs it; the web login's only as its hash.
+	 * Only the owner can read the file. */
 	g_assert_cmpint(g_stat(f->path, &st), ==, 0);
 	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
 	g_assert_true(g_file_get_contents(f->path, &contents, NULL, NULL));
 	g_assert_nonnull(strstr(contents, secret));
+	g_assert_null(strstr(contents, "Adm1n"));
+	g_assert_nonnull(strstr(contents, "\nAdmin_Passwd=$pbkdf2-sha256$"));
 
 	/* refused values of a password do not show it */
 	bad = g_strconcat(secret, "\x01", NULL);
