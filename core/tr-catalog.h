@@ -26,7 +26,7 @@ const gchar *tr_catalog_get_language(TrCatalog *self);
 const gchar *tr_catalog_gettext(TrCatalog *self, const gchar *msgid) G_GNUC_FORMAT(2);
 const gchar *tr_catalog_pgettext(TrCatalog *self, const gchar *context, const gchar *msgid);
 const gchar *tr_catalog_ngettext(TrCatalog *self, const gchar *msgid, const gchar *msgid_plural,
-				 gulong n);
+				 gulong n) G_GNUC_FORMAT(3);
 const gchar *tr_catalog_get_tab_label(TrCatalog *self, const gchar *tab_id);
 
 gchar *tr_catalog_negotiate(const gchar *accept_language, const gchar *configured);

@@ -140,10 +140,22 @@ tr_test_daemon_spawn(TrTest *t, const gchar *const *env, const gchar *const *arg
 
 	tr_test_launcher_apply_env(launcher, env);
 	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+	g_autofree gchar *web_port = NULL;
+	gboolean web_given = FALSE;
+
 	g_ptr_array_add(argv, (gpointer)g_getenv("TIPRINGD"));
 	g_ptr_array_add(argv, "-v");
-	for (guint i = 0; args[i] != NULL; i++)
+	for (guint i = 0; args[i] != NULL; i++) {
 		g_ptr_array_add(argv, (gpointer)args[i]);
+		web_given |= g_str_has_prefix(args[i], "--web-");
+	}
+	/* the web pages on loopback ports nobody else uses, not on every
+	 * address's port 80, unless the test chose */
+	if (!web_given) {
+		web_port = g_strdup_printf("--web-port=%u", tr_test_free_tcp_port("127.0.0.1"));
+		g_ptr_array_add(argv, "--web-address=127.0.0.1");
+		g_ptr_array_add(argv, web_port);
+	}
 	g_ptr_array_add(argv, NULL);
 
 	d->proc = g_subprocess_launcher_spawnv(launcher, (const gchar *const *)argv->pdata, &error);

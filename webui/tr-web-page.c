@@ -164,14 +164,14 @@ static gchar *
 tab_title(TrWebRequest *r, const TrWebTab *tab)
 {
 	const TrModel *model = tr_device_get_model(r->device);
+	/* the line tabs are "Ext N" on the phones */
+	const gchar *id =
+		g_strcmp0(tab->id, "Line") == 0 ? tr_model_get_line_label(model) : tab->id;
+	const gchar *label = tr_catalog_get_tab_label(r->catalog, id);
 
-	if (g_strcmp0(tab->id, "Line") == 0)
-		return g_strdup_printf("%s %u", W(r, tr_model_get_line_label(model)), tab->index);
-	if (g_strcmp0(tab->id, "PSTN") == 0)
-		return g_strdup(W(r, N_("PSTN Line")));
 	if (tab->index > 0)
-		return g_strdup_printf("%s %u", W(r, tab->id), tab->index);
-	return g_strdup(W(r, tab->id));
+		return g_strdup_printf("%s %u", label, tab->index);
+	return g_strdup(label);
 }
 
 static GBytes *
@@ -235,7 +235,9 @@ render_layout(TrWebRequest *r, const gchar *title, const gchar *notice, const gc
 
 	if (with_links)
 		append_links(r, links);
-	g_hash_table_insert(vars, "lang", g_strdup(tr_catalog_get_language(r->catalog)));
+	/* a BCP 47 tag: "pt-BR", not "pt_BR" */
+	g_hash_table_insert(vars, "lang",
+			    g_strdelimit(g_strdup(tr_catalog_get_language(r->catalog)), "_", '-'));
 	g_hash_table_insert(
 		vars, "title",
 		g_strdup_printf("%s %s — %s", model->name, title, tr_device_get_name(r->device)));
@@ -730,14 +732,14 @@ tr_web_page_config(TrWebRequest *r, GPtrArray *tabs, GHashTable *typed, GHashTab
 		if (!tr_web_tab_visible(r, tab))
 			continue;
 		title = tab_title(r, tab);
-		g_string_append_printf(body, "<li><a href=\"#%s\" data-tab=\"%s\">", tab->key,
+		g_string_append_printf(body, "<li><a href=\"#tab-%s\" data-tab=\"%s\">", tab->key,
 				       tab->key);
 		esc(body, title);
 		g_string_append(body, "</a></li>");
 	}
 	g_string_append(body, "</ul></nav>");
 
-	g_string_append(body, "<section class=\"tab-panel\" id=\"Info\" data-tab=\"Info\">");
+	g_string_append(body, "<section class=\"tab-panel\" id=\"tab-Info\" data-tab=\"Info\">");
 	append_info(r, body);
 	g_string_append(body, "</section>");
 
@@ -750,9 +752,9 @@ tr_web_page_config(TrWebRequest *r, GPtrArray *tabs, GHashTable *typed, GHashTab
 		TrWebTab *tab = g_ptr_array_index(tabs, i);
 		if (g_strcmp0(tab->id, "Info") == 0 || !tr_web_tab_visible(r, tab))
 			continue;
-		g_string_append_printf(body,
-				       "<section class=\"tab-panel\" id=\"%s\" data-tab=\"%s\">",
-				       tab->key, tab->key);
+		g_string_append_printf(
+			body, "<section class=\"tab-panel\" id=\"tab-%s\" data-tab=\"%s\">",
+			tab->key, tab->key);
 		for (guint s = 0; s < tab->sections->len; s++) {
 			TrWebSection *section = g_ptr_array_index(tab->sections, s);
 			gboolean any = FALSE;

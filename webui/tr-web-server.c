@@ -424,10 +424,16 @@ submit(TrWebServer *self, TrWebRequest *r)
 		return;
 	}
 	if (g_hash_table_size(errors) > 0) {
+		guint n = g_hash_table_size(errors);
 		g_autofree gchar *notice = g_strdup_printf(
-			W(r, N_("%u fields have values the device does not accept; they are "
-				"marked below. Nothing was changed.")),
-			g_hash_table_size(errors));
+			tr_catalog_ngettext(
+				r->catalog,
+				"%u field has a value the device does not accept; it "
+				"is marked below. Nothing was changed.",
+				"%u fields have values the device does not accept; they "
+				"are marked below. Nothing was changed.",
+				n),
+			n);
 		respond_html(r->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY,
 			     tr_web_page_config(r, self->tabs, form, errors, notice, TRUE));
 		return;
@@ -618,9 +624,10 @@ handle_upload(TrWebServer *self, TrWebRequest *r)
 		return;
 	multipart = soup_multipart_new_from_message(soup_server_message_get_request_headers(r->msg),
 						    bytes);
+	/* soup_form_decode_multipart() takes the multipart and frees it */
 	if (multipart != NULL)
-		fields = soup_form_decode_multipart(multipart, "profile", &filename, &content_type,
-						    &file);
+		fields = soup_form_decode_multipart(g_steal_pointer(&multipart), "profile",
+						    &filename, &content_type, &file);
 	if (fields == NULL || !csrf_ok(r, g_hash_table_lookup(fields, "csrf"))) {
 		refuse_csrf(self, r);
 		return;
@@ -922,16 +929,41 @@ handler_cb(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTabl
 	}
 }
 
-/* refuse large bodies before reading them */
+static gboolean
+linger_over_cb(gpointer user_data)
+{
+	g_io_stream_close(user_data, NULL, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Refuse large bodies before reading them. A status set here is answered at
+ * once only to "Expect: 100-continue"; otherwise libsoup reads the whole body
+ * into memory first. So the connection is taken from libsoup and answered
+ * here; it closes a moment later, after the client has had the answer.
+ */
 static void
 early_cb(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
 	 gpointer user_data)
 {
+	static const gchar answer[] = "HTTP/1.1 413 Payload Too Large\r\n"
+				      "Content-Type: text/plain; charset=utf-8\r\n"
+				      "Content-Length: 24\r\n"
+				      "Connection: close\r\n"
+				      "\r\n"
+				      "Request body over 8 MiB\n";
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(msg);
+	GIOStream *stream;
 
-	if (soup_message_headers_get_encoding(headers) == SOUP_ENCODING_CHUNKED ||
-	    soup_message_headers_get_content_length(headers) > MAX_BODY)
-		soup_server_message_set_status(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+	if (soup_message_headers_get_encoding(headers) != SOUP_ENCODING_CHUNKED &&
+	    soup_message_headers_get_content_length(headers) <= MAX_BODY)
+		return;
+	stream = soup_server_message_steal_connection(msg);
+	if (stream == NULL)
+		return;
+	g_output_stream_write_all(g_io_stream_get_output_stream(stream), answer, strlen(answer),
+				  NULL, NULL, NULL);
+	g_timeout_add_seconds_full(G_PRIORITY_DEFAULT, 1, linger_over_cb, stream, g_object_unref);
 }
 
 /* --- listening --- */
@@ -939,7 +971,7 @@ early_cb(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
 static GTlsCertificate *
 load_certificate(TrWebServer *self, GError **error)
 {
-	const gchar *pem = store_get(self, "Web_Server_Certificate");
+	const gchar *pem = store_get(self, "Web_Server_Certificate_File");
 	const gchar *cert = store_get(self, "Device_Certificate_File");
 	const gchar *key = store_get(self, "Device_Private_Key_File");
 
@@ -948,7 +980,7 @@ load_certificate(TrWebServer *self, GError **error)
 	if (cert != NULL && *cert != '\0' && key != NULL && *key != '\0')
 		return g_tls_certificate_new_from_files(cert, key, error);
 	g_set_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT,
-		    "no certificate: set Web_Server_Certificate, or give the device its own "
+		    "no certificate: set Web_Server_Certificate_File, or give the device its own "
 		    "(tipringctl certificate create)");
 	return NULL;
 }
@@ -1048,10 +1080,10 @@ restart_cb(gpointer user_data)
 static void
 store_changed_cb(TrStore *store, const gchar *const *names, TrWebServer *self)
 {
-	const gchar *listening[] = {"Enable_Web_Server",       "Web_Server_Port",
-				    "Enable_Web_Server_HTTPS", "Web_Server_HTTPS_Port",
-				    "Web_Server_Certificate",  "Device_Certificate_File",
-				    "Device_Private_Key_File", NULL};
+	const gchar *listening[] = {"Enable_Web_Server",	   "Web_Server_Port",
+				    "Enable_Web_Server_HTTPS",	   "Web_Server_HTTPS_Port",
+				    "Web_Server_Certificate_File", "Device_Certificate_File",
+				    "Device_Private_Key_File",	   NULL};
 
 	if (g_strv_contains(names, "Admin_Passwd")) {
 		guint n = tr_web_sessions_drop_level(self->sessions, TR_WEB_LEVEL_ADMIN);

@@ -10,6 +10,11 @@
   const actions = document.getElementById('actions');
   const form = document.getElementById('config');
 
+  // "#tab-Line_1" (what the links say, so the page works without script) or "#Line_1"
+  function hashKey() {
+    return decodeURIComponent(location.hash.slice(1)).replace(/^tab-/, '');
+  }
+
   function show(key) {
     if (!panels.some((p) => p.dataset.tab === key)) key = 'Info';
     panels.forEach((p) => { p.hidden = p.dataset.tab !== key; });
@@ -25,6 +30,7 @@
       event.preventDefault();
       history.replaceState(null, '', '#' + a.dataset.tab);
       show(a.dataset.tab);
+      window.scrollTo(0, 0);
     }));
     // a refused submit opens the tab of its first marked field
     const firstError = document.getElementById('first-error-tab');
@@ -33,8 +39,9 @@
       const link = panel && links.find((a) => a.dataset.tab === panel.dataset.tab);
       if (link) link.classList.add('has-error');
     });
-    show(firstError ? firstError.dataset.tab : decodeURIComponent(location.hash.slice(1)) || 'Info');
-    window.addEventListener('hashchange', () => show(decodeURIComponent(location.hash.slice(1))));
+    show(firstError ? firstError.dataset.tab : hashKey() || 'Info');
+    window.scrollTo(0, 0);
+    window.addEventListener('hashchange', () => show(hashKey()));
   }
 
   if (form) {
