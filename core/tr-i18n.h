@@ -10,7 +10,5 @@
 G_BEGIN_DECLS
 
 void tr_i18n_init(void);
-gchar *tr_i18n_push_language(const gchar *language);
-void tr_i18n_pop_language(gchar *previous);
 
 G_END_DECLS

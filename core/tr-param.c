@@ -10,6 +10,7 @@
 
 #include "tr-error.h"
 #include "tr-i18n.h"
+#include "tr-catalog.h"
 #include "tr-param.h"
 #include "tr-password.h"
 #include "tr-tone.h"
@@ -182,15 +183,36 @@ tr_param_name_to_bracket(const TrParam *param)
 	return g_strdup_printf("%s[%u]", param->base_name, param->index);
 }
 
+/* a message of this file in @catalog's language, or the process's */
+static const gchar *l10n(TrCatalog *catalog, const gchar *msgid) G_GNUC_FORMAT(2);
+
+static const gchar *
+l10n(TrCatalog *catalog, const gchar *msgid)
+{
+	return catalog != NULL ? tr_catalog_gettext(catalog, msgid) : _(msgid);
+}
+
 gchar *
 tr_param_describe_allowed(const TrParam *param)
+{
+	return tr_param_describe_allowed_in(param, NULL);
+}
+
+/**
+ * tr_param_describe_allowed_in:
+ * @catalog: (nullable): the language of the text; %NULL: the process's
+ *
+ * Returns: what @param accepts, in words
+ */
+gchar *
+tr_param_describe_allowed_in(const TrParam *param, TrCatalog *catalog)
 {
 	g_return_val_if_fail(param != NULL, NULL);
 
 	switch (param->type) {
 	case TR_PARAM_TYPE_BOOL:
 		/* TRANSLATORS: what a yes/no parameter accepts */
-		return g_strdup(_("yes or no"));
+		return g_strdup(l10n(catalog, N_("yes or no")));
 	case TR_PARAM_TYPE_INT: {
 		/* the numbers are formatted first: xgettext cannot see through G_GINT64_FORMAT */
 		g_autofree gchar *min = NULL;
@@ -203,38 +225,43 @@ tr_param_describe_allowed(const TrParam *param)
 			max = g_strdup_printf("%" G_GINT64_FORMAT, param->max);
 		}
 		/* TRANSLATORS: the range of a number, e.g. "an integer from 1 to 65535" */
-		return g_strdup_printf(_("an integer from %s to %s"), min, max);
+		return g_strdup_printf(l10n(catalog, N_("an integer from %s to %s")), min, max);
 	}
 	case TR_PARAM_TYPE_FLOAT:
 		/* TRANSLATORS: the range of a decimal number */
-		return g_strdup_printf(_("a number from %g to %g"), param->fmin, param->fmax);
+		return g_strdup_printf(l10n(catalog, N_("a number from %g to %g")), param->fmin,
+				       param->fmax);
 	case TR_PARAM_TYPE_ENUM: {
 		g_autofree gchar *list = g_strjoinv(", ", param->values);
 		/* TRANSLATORS: %s is a list of choices, e.g. "UDP, TCP, TLS" */
-		return g_strdup_printf(_("one of %s"), list);
+		return g_strdup_printf(l10n(catalog, N_("one of %s")), list);
 	}
 	case TR_PARAM_TYPE_HOST:
 		return g_strdup_printf(
 			/* TRANSLATORS: what a host parameter accepts */
-			_("a host name or IP address with an optional :port, at most %u "
-			  "characters"),
+			l10n(catalog,
+			     N_("a host name or IP address with an optional :port, at most %u "
+				"characters")),
 			param->max_length);
 	case TR_PARAM_TYPE_IP:
 		/* TRANSLATORS: what an IP address parameter accepts */
-		return g_strdup(_("an IPv4 address such as 192.168.0.1, or nothing"));
+		return g_strdup(
+			l10n(catalog, N_("an IPv4 address such as 192.168.0.1, or nothing")));
 	case TR_PARAM_TYPE_URI:
 		return g_strdup_printf(
 			/* TRANSLATORS: what a URL parameter accepts */
-			_("a URL such as http://host/path without spaces, at most %u characters"),
+			l10n(catalog, N_("a URL such as http://host/path without spaces, at most "
+					 "%u characters")),
 			param->max_length);
 	case TR_PARAM_TYPE_TONE:
 		/* TRANSLATORS: what a call progress tone parameter accepts */
-		return g_strdup(_("a tone script such as 350@-19,440@-19;10(*/0/1+2)"));
+		return g_strdup(
+			l10n(catalog, N_("a tone script such as 350@-19,440@-19;10(*/0/1+2)")));
 	case TR_PARAM_TYPE_STRING:
 	case TR_PARAM_TYPE_PASSWORD:
 	default:
 		/* TRANSLATORS: what a text parameter accepts */
-		return g_strdup_printf(_("text of at most %u printable characters"),
+		return g_strdup_printf(l10n(catalog, N_("text of at most %u printable characters")),
 				       param->max_length);
 	}
 }
@@ -455,6 +482,20 @@ parse_uri(const gchar *value)
 gboolean
 tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, GError **error)
 {
+	return tr_param_validate_in(param, value, canonical, NULL, error);
+}
+
+/**
+ * tr_param_validate_in:
+ * @catalog: (nullable): the language of the error; %NULL: the process's
+ *
+ * tr_param_validate(), with the error in @catalog's language: for a
+ * front-end that answers each request in the language of its asker.
+ */
+gboolean
+tr_param_validate_in(const TrParam *param, const gchar *value, gchar **canonical,
+		     TrCatalog *catalog, GError **error)
+{
 	g_autofree gchar *result = NULL;
 	g_autofree gchar *trimmed = NULL;
 	gboolean ok = FALSE;
@@ -471,14 +512,15 @@ tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, G
 	 * must be a well-formed one */
 	if (param->hashed && g_str_has_prefix(trimmed, TR_PASSWORD_HASH_PREFIX)) {
 		if (!tr_password_is_hash(trimmed)) {
-			g_set_error(
-				error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
-				/* TRANSLATORS: %s is a parameter name; keep
-				 * $pbkdf2-sha256$ITERATIONS$SALT$HASH as it is */
-				_("Invalid value for %s (value hidden): a password hash must be "
-				  "$pbkdf2-sha256$ITERATIONS$SALT$HASH, and a password may not "
-				  "start with $pbkdf2-sha256$"),
-				param->name);
+			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
+				    /* TRANSLATORS: %s is a parameter name; keep
+				     * $pbkdf2-sha256$ITERATIONS$SALT$HASH as it is */
+				    l10n(catalog, N_("Invalid value for %s (value hidden): a "
+						     "password hash must be "
+						     "$pbkdf2-sha256$ITERATIONS$SALT$HASH, and a "
+						     "password may not "
+						     "start with $pbkdf2-sha256$")),
+				    param->name);
 			return FALSE;
 		}
 		if (canonical != NULL)
@@ -533,11 +575,12 @@ tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, G
 	}
 
 	if (!ok) {
-		g_autofree gchar *allowed = tr_param_describe_allowed(param);
+		g_autofree gchar *allowed = tr_param_describe_allowed_in(param, catalog);
 		if (tr_param_is_secret(param)) {
 			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
 				    /* TRANSLATORS: the value of a password is never shown */
-				    _("Invalid value for %s (value hidden): expected %s"),
+				    l10n(catalog,
+					 N_("Invalid value for %s (value hidden): expected %s")),
 				    param->name, allowed);
 		} else {
 			g_autofree gchar *head = g_strndup(value, 64);
@@ -547,8 +590,8 @@ tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical, G
 							  : g_steal_pointer(&escaped);
 			g_set_error(error, TR_ERROR, TR_ERROR_INVALID_PARAMETER,
 				    /* TRANSLATORS: parameter name, its value, what is allowed */
-				    _("Invalid value '%s' for %s: expected %s"), shown, param->name,
-				    allowed);
+				    l10n(catalog, N_("Invalid value '%s' for %s: expected %s")),
+				    shown, param->name, allowed);
 		}
 		return FALSE;
 	}

@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "tr-catalog.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -80,7 +82,10 @@ TrParam *tr_param_copy_for_index(const TrParam *tmpl, guint index);
 gboolean tr_param_is_secret(const TrParam *param);
 gboolean tr_param_validate(const TrParam *param, const gchar *value, gchar **canonical,
 			   GError **error);
+gboolean tr_param_validate_in(const TrParam *param, const gchar *value, gchar **canonical,
+			      TrCatalog *catalog, GError **error);
 gchar *tr_param_describe_allowed(const TrParam *param);
+gchar *tr_param_describe_allowed_in(const TrParam *param, TrCatalog *catalog);
 
 const gchar *tr_param_type_to_string(TrParamType type);
 gboolean tr_param_type_from_string(const gchar *str, TrParamType *type);

@@ -615,8 +615,11 @@ append_field(TrWebRequest *r, GString *out, const TrParam *param, GHashTable *ty
 	gboolean writable = tr_web_param_writable(r, param);
 	const gchar *name = param->name;
 
-	g_string_append_printf(out, "<div class=\"field%s\"><label for=\"f-%s\"",
-			       error != NULL ? " invalid" : "", name);
+	g_string_append_printf(
+		out, "<div class=\"field%s%s\"><label for=\"f-%s\"",
+		error != NULL ? " invalid" : "",
+		param->max_length > 127 && param->type == TR_PARAM_TYPE_STRING ? " wide" : "",
+		name);
 	if (param->description != NULL) {
 		g_string_append(out, " title=\"");
 		esc(out, W(r, param->description));
@@ -747,7 +750,8 @@ tr_web_page_config(TrWebRequest *r, GPtrArray *tabs, GHashTable *typed, GHashTab
 		body, "<form method=\"post\" action=\"%s\" id=\"config\" novalidate>", r->path);
 	g_string_append(body, "<input type=\"hidden\" name=\"csrf\" value=\"");
 	esc(body, r->session != NULL ? r->session->csrf : "");
-	g_string_append(body, "\">");
+	/* the script keeps the open tab here, to come back to it */
+	g_string_append(body, "\"><input type=\"hidden\" name=\"tab\" id=\"open-tab\" value=\"\">");
 	for (guint i = 0; i < tabs->len; i++) {
 		TrWebTab *tab = g_ptr_array_index(tabs, i);
 		if (g_strcmp0(tab->id, "Info") == 0 || !tr_web_tab_visible(r, tab))

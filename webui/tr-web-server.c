@@ -223,21 +223,29 @@ origin_ok(SoupServerMessage *msg)
 	const gchar *site = soup_message_headers_get_one(headers, "Sec-Fetch-Site");
 	g_autoptr(GUri) uri = NULL;
 	g_autofree gchar *origin_host = NULL;
+	g_autofree gchar *host_full = NULL;
+	const gchar *host_port;
+	gint port;
 
 	if (site != NULL && g_strcmp0(site, "same-origin") != 0 && g_strcmp0(site, "none") != 0)
 		return FALSE;
 	if (origin == NULL)
 		return TRUE;
 	uri = g_uri_parse(origin, G_URI_FLAGS_NONE, NULL);
-	if (uri == NULL || host == NULL)
+	if (uri == NULL || host == NULL || g_uri_get_host(uri) == NULL)
 		return FALSE;
-	origin_host = g_uri_get_port(uri) > 0
-			      ? g_strdup_printf("%s:%d", g_uri_get_host(uri), g_uri_get_port(uri))
-			      : g_strdup(g_uri_get_host(uri));
-	if (g_ascii_strcasecmp(origin_host, host) == 0)
-		return TRUE;
-	/* Host without the default port */
-	return g_uri_get_port(uri) <= 0 && g_str_has_prefix(host, g_uri_get_host(uri));
+	/* the Origin's host and port against Host, both with their default port */
+	port = g_uri_get_port(uri) > 0				? g_uri_get_port(uri)
+	       : g_strcmp0(g_uri_get_scheme(uri), "https") == 0 ? 443
+								: 80;
+	origin_host = strchr(g_uri_get_host(uri), ':') != NULL
+			      ? g_strdup_printf("[%s]:%d", g_uri_get_host(uri), port)
+			      : g_strdup_printf("%s:%d", g_uri_get_host(uri), port);
+	host_port =
+		strrchr(host, ']') != NULL ? strchr(strrchr(host, ']'), ':') : strchr(host, ':');
+	host_full = host_port != NULL ? g_strdup(host)
+				      : g_strdup_printf("%s:%d", host, is_https(msg) ? 443 : 80);
+	return g_ascii_strcasecmp(origin_host, host_full) == 0;
 }
 
 static gboolean
@@ -372,7 +380,6 @@ submit(TrWebServer *self, TrWebRequest *r)
 	g_autoptr(GError) error = NULL;
 	TrSchema *schema = tr_store_get_schema(self->store);
 	g_autofree gchar *ip = remote_ip(r->msg);
-	g_autofree gchar *previous = NULL;
 	GHashTableIter iter;
 	gpointer key, value;
 
@@ -380,15 +387,14 @@ submit(TrWebServer *self, TrWebRequest *r)
 		refuse_csrf(self, r);
 		return;
 	}
-	/* the reasons in the request's language: they come from the core */
-	previous = tr_i18n_push_language(tr_catalog_get_language(r->catalog));
 	g_hash_table_iter_init(&iter, form);
 	while (g_hash_table_iter_next(&iter, &key, &value)) {
 		TrParam *param;
 		g_autofree gchar *canonical = NULL;
 		g_autoptr(GError) error_local = NULL;
 
-		if (g_strcmp0(key, "csrf") == 0)
+		/* the form's own fields: its token, the tab it was on */
+		if (g_strcmp0(key, "csrf") == 0 || g_strcmp0(key, "tab") == 0)
 			continue;
 		param = tr_schema_lookup(schema, key);
 		if (param == NULL || !tr_web_param_writable(r, param)) {
@@ -398,15 +404,14 @@ submit(TrWebServer *self, TrWebRequest *r)
 		if (param->type == TR_PARAM_TYPE_PASSWORD &&
 		    g_strcmp0(value, TR_PARAM_SECRET_MASK) == 0)
 			continue;
-		if (!tr_param_validate(param, value, &canonical, &error_local)) {
+		/* the reason in the request's language */
+		if (!tr_param_validate_in(param, value, &canonical, r->catalog, &error_local)) {
 			g_hash_table_insert(errors, param->name, g_strdup(error_local->message));
 			continue;
 		}
 		if (g_strcmp0(canonical, tr_store_get(self->store, param->name)) != 0)
 			g_hash_table_insert(changes, param->name, value);
 	}
-	tr_i18n_pop_language(previous);
-
 	if (refused->len > 0) {
 		g_autoptr(GString) names = g_string_new(NULL);
 		g_autofree gchar *message = NULL;
@@ -453,7 +458,17 @@ submit(TrWebServer *self, TrWebRequest *r)
 			g_message("web: device %u: %s from %s changed%s", device_index(self),
 				  r->level == TR_WEB_LEVEL_ADMIN ? "admin" : "user", ip,
 				  names->str);
-		location = g_strdup_printf("%s?saved=%u", r->path, g_hash_table_size(changes));
+		const gchar *tab = g_hash_table_lookup(form, "tab");
+		/* back on the tab the submit came from */
+		if (tab != NULL && tab[0] != '\0' &&
+		    strspn(tab, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"abcdefghijklmnopqrstuvwxyz"
+				"0123456789_") == strlen(tab))
+			location = g_strdup_printf("%s?saved=%u#tab-%s", r->path,
+						   g_hash_table_size(changes), tab);
+		else
+			location =
+				g_strdup_printf("%s?saved=%u", r->path, g_hash_table_size(changes));
 		redirect(r->msg, location);
 	}
 }
@@ -616,7 +631,6 @@ handle_upload(TrWebServer *self, TrWebRequest *r)
 	g_auto(GStrv) warnings = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *ip = remote_ip(r->msg);
-	g_autofree gchar *previous = NULL;
 	const gchar *next;
 	gboolean ok;
 
@@ -638,10 +652,8 @@ handle_upload(TrWebServer *self, TrWebRequest *r)
 				W(r, N_("Choose a profile file to upload.")));
 		return;
 	}
-	previous = tr_i18n_push_language(tr_catalog_get_language(r->catalog));
 	ok = tr_profile_import(self->store, g_bytes_get_data(file, NULL), g_bytes_get_size(file),
 			       filename, NULL, &warnings, &error);
-	tr_i18n_pop_language(previous);
 	if (!ok) {
 		g_autofree gchar *notice = NULL;
 		g_warning("web: device %u: profile %s uploaded from %s refused: %s",

@@ -23,6 +23,13 @@
       else a.removeAttribute('aria-current');
     });
     if (actions) actions.hidden = key === 'Info';
+    const open = document.getElementById('open-tab');
+    if (open) open.value = key;
+  }
+
+  // "Changes applied" belongs to the submit, not to a reload
+  if (/[?&](saved|imported)=/.test(location.search)) {
+    history.replaceState(null, '', location.pathname + location.hash);
   }
 
   if (panels.length > 0) {
@@ -50,6 +57,7 @@
     fields.forEach((el) => {
       el.addEventListener('input', () => mark(el));
       el.addEventListener('change', () => mark(el));
+      mark(el); // a refused submit comes back with what was typed: show it pending
     });
     // Undo All Changes: back to what the device holds, also after a refused submit
     form.addEventListener('reset', (event) => {
