@@ -65,8 +65,6 @@ tr_web_tabs_build(TrDevice *device)
 
 	for (guint t = 0; model->web_tabs != NULL && model->web_tabs[t] != NULL; t++) {
 		const gchar *id = model->web_tabs[t];
-		guint first = tabs->len;
-
 		if (g_strcmp0(id, "Info") == 0) {
 			TrWebTab *tab = g_new0(TrWebTab, 1);
 			tab->key = g_strdup("Info");
@@ -76,8 +74,15 @@ tr_web_tabs_build(TrDevice *device)
 			g_ptr_array_add(tabs, tab);
 			continue;
 		}
-		/* lines in order: the schema may list them per parameter */
-		for (guint index = 0; index <= MAX(model->n_lines, 1); index++) {
+		/* lines in order (the schema may list them per parameter); the
+		 * PSTN line of the SPA3102 is numbered after the last line */
+		guint max_index = 0;
+		for (guint i = 0; i < params->len; i++) {
+			TrParam *param = g_ptr_array_index(params, i);
+			if (g_strcmp0(param->tab, id) == 0)
+				max_index = MAX(max_index, param->index);
+		}
+		for (guint index = 0; index <= max_index; index++) {
 			for (guint i = 0; i < params->len; i++) {
 				TrParam *param = g_ptr_array_index(params, i);
 				g_autofree gchar *key = NULL;
@@ -86,8 +91,9 @@ tr_web_tabs_build(TrDevice *device)
 
 				if (g_strcmp0(param->tab, id) != 0 || param->index != index)
 					continue;
-				key = index > 0 ? g_strdup_printf("%s_%u", id, index)
-						: g_strdup(id);
+				key = index > 0 && g_strcmp0(id, "PSTN") != 0
+					      ? g_strdup_printf("%s_%u", id, index)
+					      : g_strdup(id);
 				tab = find_tab(tabs, key);
 				if (tab == NULL) {
 					tab = g_new0(TrWebTab, 1);
@@ -115,7 +121,6 @@ tr_web_tabs_build(TrDevice *device)
 				g_ptr_array_add(section->params, tr_param_ref(param));
 			}
 		}
-		(void)first;
 	}
 	return tabs;
 }
@@ -169,7 +174,7 @@ tab_title(TrWebRequest *r, const TrWebTab *tab)
 		g_strcmp0(tab->id, "Line") == 0 ? tr_model_get_line_label(model) : tab->id;
 	const gchar *label = tr_catalog_get_tab_label(r->catalog, id);
 
-	if (tab->index > 0)
+	if (tab->index > 0 && g_strcmp0(tab->id, "PSTN") != 0)
 		return g_strdup_printf("%s %u", label, tab->index);
 	return g_strdup(label);
 }
@@ -627,9 +632,6 @@ append_field(TrWebRequest *r, GString *out, const TrParam *param, GHashTable *ty
 	}
 	g_string_append(out, ">");
 	esc(out, W(r, param->label));
-	if (param->index > 0 && g_strcmp0(param->tab, "Line") != 0 &&
-	    g_strcmp0(param->tab, "User") != 0)
-		g_string_append_printf(out, "[%u]", param->index);
 	g_string_append(out, "</label>");
 
 	if (!writable) {

@@ -47,7 +47,10 @@
       if (link) link.classList.add('has-error');
     });
     show(firstError ? firstError.dataset.tab : hashKey() || 'Info');
+    // a tab's anchor is a place to open, not to scroll to (the browser
+    // scrolls to it once the page has loaded)
     window.scrollTo(0, 0);
+    window.addEventListener('load', () => window.scrollTo(0, 0), { once: true });
     window.addEventListener('hashchange', () => show(hashKey()));
   }
 
