@@ -206,10 +206,11 @@ tr_web_sessions_count(TrWebSessions *self)
 }
 
 /*
- * The login limiter: per client address, the first @free_tries failures cost
- * nothing; each further one doubles the wait before the next try (1 s, 2 s,
- * 4 s ... up to @max_delay). A success forgets the address. At most
- * LIMITER_MAX addresses are remembered; the stalest goes first.
+ * The login limiter: per client address, the first @free_tries tries go
+ * ahead at once; the @free_tries-th failure in a row makes the next try wait
+ * 1 s, and each further one doubles the wait (2 s, 4 s ... up to
+ * @max_delay). A success forgets the address. At most LIMITER_MAX addresses
+ * are remembered; the stalest goes first.
  */
 #define LIMITER_MAX 4096
 
@@ -231,7 +232,7 @@ tr_web_limiter_new(guint free_tries, guint max_delay)
 	TrWebLimiter *self = g_new0(TrWebLimiter, 1);
 
 	self->by_who = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	self->free_tries = free_tries;
+	self->free_tries = MAX(free_tries, 1);
 	self->max_delay = MAX(max_delay, 1);
 	return self;
 }
@@ -292,8 +293,8 @@ tr_web_limiter_fail(TrWebLimiter *self, const gchar *who, gint64 now)
 	}
 	tries->failures++;
 	tries->last_failure = now;
-	if (tries->failures > self->free_tries) {
-		guint shift = MIN(tries->failures - self->free_tries - 1, 20);
+	if (tries->failures >= self->free_tries) {
+		guint shift = MIN(tries->failures - self->free_tries, 20);
 		guint delay = MIN((guint)1 << shift, self->max_delay);
 		tries->locked_until = now + delay;
 	}
