@@ -2397,6 +2397,201 @@ test_language(TrTest *t)
 	daemon_stop(daemon);
 }
 
+/* no admin password: loopback must also ask by address or as localhost, not
+ * by a name an attacker re-pointed at 127.0.0.1 (DNS rebinding) */
+static void
+test_no_password_host_name(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
+	g_autofree gchar *evil = g_strdup_printf(
+		"GET /admin/ HTTP/1.1\r\nHost: rebind.example:%u\r\nConnection: close\r\n\r\n",
+		port);
+	g_autofree gchar *local = g_strdup_printf(
+		"GET /admin/ HTTP/1.1\r\nHost: localhost:%u\r\nConnection: close\r\n\r\n", port);
+	g_autofree gchar *address = g_strdup_printf(
+		"GET /admin/ HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+	g_autofree gchar *head = NULL;
+
+	wait_web(LOOPBACK, port, TRUE);
+	head = raw_exchange(port, evil);
+	g_assert_nonnull(head);
+	g_assert_true(g_str_has_prefix(head, "HTTP/1.1 403"));
+	g_assert_null(strstr(head, "Set-Cookie"));
+	assert_raw_status(port, local, SOUP_STATUS_OK);
+	assert_raw_status(port, address, SOUP_STATUS_OK);
+	/* with a password set, a name is fine: the login protects */
+	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	assert_raw_status(port, evil, SOUP_STATUS_SEE_OTHER);
+	daemon_stop(daemon);
+	g_assert_true(tr_test_daemon_output_contains(daemon->d, "by a host name while no admin "
+								"password is set: refused"));
+}
+
+/* visitors of the password-less user pages cannot push a logged-in admin out */
+static void
+test_sessions_eviction(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
+	g_autoptr(Web) admin = web_new(LOOPBACK, port);
+
+	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	wait_web(LOOPBACK, port, TRUE);
+	web_login_ok(admin, "admin", ADMIN_PASSWORD);
+	/* the admin idle a little (sessions count whole seconds), so that every
+	 * visitor's session is younger than the admin's */
+	g_usleep(1100 * 1000);
+	/* twice the table: every visitor gets a session of its own */
+	for (guint i = 0; i < 130; i++) {
+		g_autoptr(Web) visitor = web_new(LOOPBACK, port);
+		g_autoptr(Reply) r = web_get(visitor, "/");
+		assert_status(r, SOUP_STATUS_OK);
+		g_assert_nonnull(r->set_cookie);
+	}
+	{
+		g_autoptr(Reply) r = web_get(admin, "/admin/");
+		assert_status(r, SOUP_STATUS_OK);
+		tr_test_assert_contains(r->body, "name=\"Admin_Passwd\"");
+	}
+	daemon_stop(daemon);
+}
+
+/* a "next" with markup never reaches a page raw */
+static void
+test_next_injection(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
+	g_autoptr(Web) w = web_new(LOOPBACK, port);
+
+	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	wait_web(LOOPBACK, port, TRUE);
+	{
+		g_autoptr(Reply) r = web_get(
+			w, "/login?account=admin&next=/admin/advanced%22%3E%3Cb%3Einjected");
+		assert_status(r, SOUP_STATUS_OK);
+		tr_test_assert_lacks(r->body, "<b>injected");
+		tr_test_assert_lacks(r->body, "injected");
+	}
+	{
+		g_autofree gchar *csrf = web_csrf(w, "/login");
+		g_autoptr(Reply) r =
+			web_post_form(w, "/login", "csrf", csrf, "account", "admin", "password",
+				      ADMIN_PASSWORD, "next", "/admin/\"><b>x</b>", NULL);
+		/* logged in, sent to the default page instead */
+		assert_redirect(r, "/admin/");
+	}
+	daemon_stop(daemon);
+}
+
+static gboolean
+accept_any_certificate(SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors,
+		       gpointer user_data)
+{
+	return TRUE;
+}
+
+/* HTTPS with the device's own certificate, the session cookie Secure */
+static void
+test_https(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	guint https = tr_test_free_tcp_port(LOOPBACK);
+	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *pem = NULL;
+	g_autofree gchar *https_port = g_strdup_printf("%u", https);
+	g_autofree gchar *url = g_strdup_printf("https://127.0.0.1:%u/admin/", https);
+	g_autoptr(SoupSession) session = soup_session_new_with_options("timeout", 10, NULL);
+	g_autoptr(SoupMessage) msg = NULL;
+	g_autoptr(GBytes) body = NULL;
+	g_autoptr(GTlsCertificate) expected = NULL;
+	GTlsCertificate *peer;
+	const gchar *cookie;
+
+	wait_web(LOOPBACK, port, TRUE);
+	g_assert_true(tr_dbus_device_call_create_certificate_sync(daemon->device, "", "", &pem,
+								  NULL, &error));
+	g_assert_no_error(error);
+	set_parameters(daemon->device, "Web_Server_HTTPS_Port", https_port,
+		       "Enable_Web_Server_HTTPS", "yes", NULL);
+	wait_web(LOOPBACK, port, TRUE);
+	/* the listener moves half a second after the change */
+	for (guint i = 0; i < 100 && !tcp_port_free(LOOPBACK, https); i++)
+		g_usleep(50 * 1000);
+	for (guint i = 0; i < 100 && tcp_port_free(LOOPBACK, https); i++)
+		g_usleep(50 * 1000);
+
+	msg = soup_message_new("GET", url);
+	/* the device CA is the emulator's own: trust it for this one check */
+	g_signal_connect(msg, "accept-certificate", G_CALLBACK(accept_any_certificate), NULL);
+	body = soup_session_send_and_read(session, msg, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(soup_message_get_status(msg), ==, SOUP_STATUS_OK);
+	tr_test_assert_contains(g_bytes_get_data(body, NULL), "<title>SPA2102 Admin");
+	cookie = soup_message_headers_get_one(soup_message_get_response_headers(msg), "Set-Cookie");
+	g_assert_nonnull(cookie);
+	tr_test_assert_contains(cookie, "; Secure");
+	peer = soup_message_get_tls_peer_certificate(msg);
+	expected = g_tls_certificate_new_from_pem(pem, -1, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_tls_certificate_is_same(peer, expected));
+	daemon_stop(daemon);
+}
+
+/* each model's tabs, as on the device */
+static void
+test_tabs(TrTest *t)
+{
+	const gchar *const devices[] = {"SPA3102", "SPA942", NULL};
+	guint port = free_port_pair();
+	g_autoptr(Daemon) daemon = daemon_start(t, devices, port, LOOPBACK);
+	g_autoptr(Web) ata = web_new(LOOPBACK, port);
+	g_autoptr(Web) phone = web_new(LOOPBACK, port + 1);
+	const gchar *const ata_tabs[] = {"Info",	 "System",   "SIP",
+					 "Provisioning", "Regional", "Line 1",
+					 "PSTN Line",	 "User 1",   NULL};
+	const gchar *const phone_tabs[] = {"Info",     "System", "SIP",	  "Provisioning",
+					   "Regional", "Phone",	 "Ext 1", "Ext 2",
+					   "Ext 3",    "Ext 4",	 "User",  NULL};
+
+	wait_web(LOOPBACK, port, TRUE);
+	wait_web(LOOPBACK, port + 1, TRUE);
+	{
+		g_autoptr(Reply) r = web_get(ata, "/admin/advanced");
+		const gchar *at = r->body;
+		assert_status(r, SOUP_STATUS_OK);
+		for (guint i = 0; ata_tabs[i] != NULL; i++) {
+			g_autofree gchar *link = g_strdup_printf("\">%s</a>", ata_tabs[i]);
+			at = strstr(at, link);
+			if (at == NULL)
+				g_error("SPA3102: no tab %s in order", ata_tabs[i]);
+		}
+		tr_test_assert_lacks(r->body, "\">Line 2</a>");
+		/* the PSTN line's parameters carry line 2's suffix */
+		tr_test_assert_contains(r->body, "name=\"SIP_Transport_2_\"");
+	}
+	{
+		g_autoptr(Reply) basic = web_get(ata, "/admin/");
+		/* the Provisioning tab only in the advanced view */
+		tr_test_assert_lacks(basic->body, "\">Provisioning</a>");
+	}
+	{
+		g_autoptr(Reply) r = web_get(phone, "/admin/advanced");
+		const gchar *at = r->body;
+		assert_status(r, SOUP_STATUS_OK);
+		for (guint i = 0; phone_tabs[i] != NULL; i++) {
+			g_autofree gchar *link = g_strdup_printf("\">%s</a>", phone_tabs[i]);
+			at = strstr(at, link);
+			if (at == NULL)
+				g_error("SPA942: no tab %s in order", phone_tabs[i]);
+		}
+		tr_test_assert_lacks(r->body, "\">Line 1</a>");
+	}
+	daemon_stop(daemon);
+}
+
 static const TrTestCase tests[] = {
 	{"/webui/no-password/loopback", test_no_password_loopback},
 	{"/webui/no-password/remote", test_no_password_remote},
@@ -2414,6 +2609,11 @@ static const TrTestCase tests[] = {
 	{"/webui/port-change", test_port_change},
 	{"/webui/two-devices", test_two_devices},
 	{"/webui/language", test_language},
+	{"/webui/no-password/host-name", test_no_password_host_name},
+	{"/webui/sessions/eviction", test_sessions_eviction},
+	{"/webui/next-injection", test_next_injection},
+	{"/webui/https", test_https},
+	{"/webui/tabs", test_tabs},
 };
 
 int

@@ -748,8 +748,9 @@ tr_web_page_config(TrWebRequest *r, GPtrArray *tabs, GHashTable *typed, GHashTab
 	append_info(r, body);
 	g_string_append(body, "</section>");
 
-	g_string_append_printf(
-		body, "<form method=\"post\" action=\"%s\" id=\"config\" novalidate>", r->path);
+	g_string_append(body, "<form method=\"post\" action=\"");
+	esc(body, r->path);
+	g_string_append(body, "\" id=\"config\" novalidate>");
 	g_string_append(body, "<input type=\"hidden\" name=\"csrf\" value=\"");
 	esc(body, r->session != NULL ? r->session->csrf : "");
 	/* the script keeps the open tab here, to come back to it */

@@ -48,6 +48,7 @@ struct _TrWebServer {
 	guint push_id;
 	guint keepalive_id;
 	guint restart_id;
+	guint pending_logins; /* passwords being checked in worker threads */
 	gboolean running;
 };
 
@@ -204,13 +205,42 @@ set_cookie(TrWebServer *self, SoupServerMessage *msg, const gchar *value)
 }
 
 static TrWebSession *
-new_session(TrWebServer *self, TrWebRequest *r, TrWebLevel level)
+new_session(TrWebServer *self, TrWebRequest *r, TrWebLevel level, gboolean automatic)
 {
 	if (r->session != NULL)
 		tr_web_sessions_remove(self->sessions, r->session->id);
 	r->session = tr_web_sessions_create(self->sessions, level, now_s());
+	r->session->automatic = automatic;
 	set_cookie(self, r->msg, r->session->id);
 	return r->session;
+}
+
+/*
+ * Whether the Host the browser asked for is an address or "localhost": a
+ * page of another site whose name an attacker re-pointed at 127.0.0.1 (DNS
+ * rebinding) asks with that name, and must not reach the admin pages that
+ * loopback gets without a password.
+ */
+static gboolean
+host_is_local(SoupServerMessage *msg)
+{
+	const gchar *host =
+		soup_message_headers_get_one(soup_server_message_get_request_headers(msg), "Host");
+	g_autofree gchar *name = NULL;
+	const gchar *colon;
+
+	if (host == NULL)
+		return FALSE;
+	if (host[0] == '[') {
+		const gchar *end = strchr(host, ']');
+		if (end == NULL)
+			return FALSE;
+		name = g_strndup(host + 1, end - host - 1);
+	} else {
+		colon = strchr(host, ':');
+		name = colon != NULL ? g_strndup(host, colon - host) : g_strdup(host);
+	}
+	return g_ascii_strcasecmp(name, "localhost") == 0 || g_hostname_is_ip_address(name);
 }
 
 /* a same-origin check on top of the token: browsers send Origin with POSTs */
@@ -273,7 +303,7 @@ safe_next(const gchar *next, const gchar *fallback)
 	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')
 		return fallback;
 	for (const gchar *p = next; *p != '\0'; p++) {
-		if ((guchar)*p < 0x21 || *p == '\\' || (guchar)*p >= 0x7f)
+		if ((guchar)*p < 0x21 || (guchar)*p >= 0x7f || strchr("\\\"'<>`", *p) != NULL)
 			return fallback;
 	}
 	return next;
@@ -315,8 +345,22 @@ authorize(TrWebServer *self, TrWebRequest *r, TrWebLevel need)
 					     "a profile.")));
 				return FALSE;
 			}
+			if (!host_is_local(r->msg)) {
+				g_autofree gchar *ip = remote_ip(r->msg);
+				g_warning("web: device %u: admin pages asked from %s by a host "
+					  "name while no admin password is set: refused",
+					  device_index(self), ip);
+				respond_message(
+					r, SOUP_STATUS_FORBIDDEN, W(r, N_("No admin password")),
+					W(r,
+					  N_("No admin password is set on this device: its admin "
+					     "pages answer only when asked for by address "
+					     "(http://127.0.0.1/ or http://localhost/), not by "
+					     "another name. Set Admin Passwd first.")));
+				return FALSE;
+			}
 			if (r->session == NULL || r->session->level != TR_WEB_LEVEL_ADMIN)
-				new_session(self, r, TR_WEB_LEVEL_ADMIN);
+				new_session(self, r, TR_WEB_LEVEL_ADMIN, TRUE);
 			return TRUE;
 		}
 		if (r->session != NULL && r->session->level == TR_WEB_LEVEL_ADMIN)
@@ -326,7 +370,7 @@ authorize(TrWebServer *self, TrWebRequest *r, TrWebLevel need)
 			return TRUE;
 		stored = tr_store_get(self->store, "User_Password");
 		if (stored == NULL || *stored == '\0') {
-			new_session(self, r, TR_WEB_LEVEL_USER);
+			new_session(self, r, TR_WEB_LEVEL_USER, TRUE);
 			return TRUE;
 		}
 	}
@@ -486,6 +530,75 @@ handle_page(TrWebServer *self, TrWebRequest *r, GHashTable *query)
 		show_page(self, r, query);
 }
 
+/* a login whose password is being checked in a worker thread */
+typedef struct {
+	SoupServerMessage *msg;
+	TrCatalog *catalog;
+	gchar *session_id;
+	gchar *account;
+	gchar *next;
+	gchar *ip;
+	gboolean admin;
+	gchar *stored;
+	gchar *password;
+} LoginJob;
+
+static void
+login_job_free(LoginJob *job)
+{
+	g_object_unref(job->msg);
+	g_free(job->session_id);
+	g_free(job->account);
+	g_free(job->next);
+	g_free(job->ip);
+	g_free(job->stored);
+	if (job->password != NULL)
+		memset(job->password, 0, strlen(job->password));
+	g_free(job->password);
+	g_free(job);
+}
+
+static void
+login_verify_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+	LoginJob *job = data;
+
+	g_task_return_boolean(task, tr_password_verify(job->stored, job->password));
+}
+
+static void
+login_verified_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	TrWebServer *self = TR_WEB_SERVER(source);
+	LoginJob *job = user_data;
+	gboolean ok = g_task_propagate_boolean(G_TASK(result), NULL);
+	TrWebRequest r = {0};
+
+	self->pending_logins--;
+	r.engine = self->engine;
+	r.device = self->device;
+	r.store = self->store;
+	r.msg = job->msg;
+	r.catalog = job->catalog;
+	r.path = "/login";
+	r.session = tr_web_sessions_lookup(self->sessions, job->session_id, now_s());
+	if (!ok) {
+		guint failures = tr_web_limiter_fail(self->limiter, job->ip, now_s());
+		g_warning("web: device %u: failed %s login from %s (%u in a row)",
+			  device_index(self), job->admin ? "admin" : "user", job->ip, failures);
+		respond_html(job->msg, SOUP_STATUS_UNAUTHORIZED,
+			     tr_web_page_login(&r, job->account, job->next,
+					       W(&r, N_("Wrong password for this account."))));
+	} else {
+		tr_web_limiter_succeed(self->limiter, job->ip);
+		new_session(self, &r, job->admin ? TR_WEB_LEVEL_ADMIN : TR_WEB_LEVEL_USER, FALSE);
+		g_message("web: device %u: %s logged in from %s", device_index(self),
+			  job->admin ? "admin" : "user", job->ip);
+		redirect(job->msg, job->next);
+	}
+	soup_server_message_unpause(job->msg);
+}
+
 static void
 handle_login(TrWebServer *self, TrWebRequest *r, GHashTable *query)
 {
@@ -501,7 +614,7 @@ handle_login(TrWebServer *self, TrWebRequest *r, GHashTable *query)
 		next = safe_next(query != NULL ? g_hash_table_lookup(query, "next") : NULL, "");
 		/* the login form's token lives in an anonymous session */
 		if (r->session == NULL)
-			new_session(self, r, TR_WEB_LEVEL_NONE);
+			new_session(self, r, TR_WEB_LEVEL_NONE, FALSE);
 		respond_html(r->msg, SOUP_STATUS_OK,
 			     tr_web_page_login(r, wanted != NULL ? wanted : "admin", next, NULL));
 		return;
@@ -547,20 +660,25 @@ handle_login(TrWebServer *self, TrWebRequest *r, GHashTable *query)
 		redirect(r->msg, next);
 		return;
 	}
-	if (!tr_password_verify(stored, password != NULL ? password : "")) {
-		guint failures = tr_web_limiter_fail(self->limiter, ip, now_s());
-		g_warning("web: device %u: failed %s login from %s (%u in a row)",
-			  device_index(self), admin ? "admin" : "user", ip, failures);
-		respond_html(r->msg, SOUP_STATUS_UNAUTHORIZED,
-			     tr_web_page_login(r, account, next,
-					       W(r, N_("Wrong password for this account."))));
-		return;
+	/* the KDF takes tens of milliseconds: not on the main loop, which
+	 * carries SIP and D-Bus */
+	{
+		LoginJob *job = g_new0(LoginJob, 1);
+		g_autoptr(GTask) task = g_task_new(self, NULL, login_verified_cb, job);
+		job->msg = g_object_ref(r->msg);
+		job->catalog = r->catalog;
+		job->session_id = g_strdup(r->session->id);
+		job->account = g_strdup(account);
+		job->next = g_strdup(next);
+		job->ip = g_strdup(ip);
+		job->admin = admin;
+		job->stored = g_strdup(stored != NULL ? stored : "");
+		job->password = g_strdup(password != NULL ? password : "");
+		g_task_set_task_data(task, job, (GDestroyNotify)login_job_free);
+		soup_server_message_pause(r->msg);
+		self->pending_logins++;
+		g_task_run_in_thread(task, login_verify_thread);
 	}
-	tr_web_limiter_succeed(self->limiter, ip);
-	new_session(self, r, admin ? TR_WEB_LEVEL_ADMIN : TR_WEB_LEVEL_USER);
-	g_message("web: device %u: %s logged in from %s", device_index(self),
-		  admin ? "admin" : "user", ip);
-	redirect(r->msg, next);
 }
 
 static void

@@ -103,6 +103,14 @@ expire(TrWebSessions *self, gint64 now)
 	}
 }
 
+static guint
+eviction_rank(const TrWebSession *session)
+{
+	if (session->level == TR_WEB_LEVEL_NONE)
+		return 2;
+	return session->automatic ? 1 : 0;
+}
+
 /**
  * tr_web_sessions_create:
  *
@@ -123,12 +131,11 @@ tr_web_sessions_create(TrWebSessions *self, TrWebLevel level, gint64 now)
 		TrWebSession *candidate, *oldest = NULL;
 		g_hash_table_iter_init(&iter, self->by_id);
 		while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&candidate)) {
-			/* anonymous sessions go before logged-in ones */
-			if (oldest == NULL ||
-			    (candidate->level == TR_WEB_LEVEL_NONE) >
-				    (oldest->level == TR_WEB_LEVEL_NONE) ||
-			    ((candidate->level == TR_WEB_LEVEL_NONE) ==
-				     (oldest->level == TR_WEB_LEVEL_NONE) &&
+			/* anonymous sessions go first, then those made without a
+			 * password, then the least recently used login: nobody
+			 * can push a logged-in admin out by asking for pages */
+			if (oldest == NULL || eviction_rank(candidate) > eviction_rank(oldest) ||
+			    (eviction_rank(candidate) == eviction_rank(oldest) &&
 			     candidate->last_used < oldest->last_used))
 				oldest = candidate;
 		}

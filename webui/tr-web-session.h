@@ -19,6 +19,7 @@ typedef struct {
 	gchar *id;   /* the cookie's value: 256 random bits, hex */
 	gchar *csrf; /* every form of the session carries it: 256 random bits, hex */
 	TrWebLevel level;
+	gboolean automatic; /* made without a password (none set): goes first when full */
 	gint64 created;
 	gint64 last_used;
 } TrWebSession;
