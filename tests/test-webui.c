@@ -2537,6 +2537,76 @@ test_https(TrTest *t)
 	expected = g_tls_certificate_new_from_pem(pem, -1, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_tls_certificate_is_same(peer, expected));
+
+	/* a configured certificate (one PEM file, certificate and key) wins */
+	{
+		g_autofree gchar *key = g_build_filename(t->dir, "web-key.pem", NULL);
+		g_autofree gchar *cert = g_build_filename(t->dir, "web-cert.pem", NULL);
+		g_autofree gchar *tmpl = g_build_filename(t->dir, "web.tmpl", NULL);
+		g_autofree gchar *both = g_build_filename(t->dir, "web.pem", NULL);
+		g_autofree gchar *key_pem = NULL;
+		g_autofree gchar *cert_pem = NULL;
+		g_autofree gchar *joined = NULL;
+		g_autoptr(GTlsCertificate) configured = NULL;
+		g_autoptr(SoupMessage) again = NULL;
+		g_autoptr(GBytes) again_body = NULL;
+		const gchar *certtool =
+			g_getenv("CERTTOOL") != NULL ? g_getenv("CERTTOOL") : "certtool";
+		const gchar *const genkey[] = {certtool, "--generate-privkey", "--key-type",
+					       "ecdsa",	 "--outfile",	       key,
+					       NULL};
+		const gchar *const gencert[] = {certtool,
+						"--generate-self-signed",
+						"--load-privkey",
+						key,
+						"--template",
+						tmpl,
+						"--outfile",
+						cert,
+						NULL};
+		gint status = 0;
+
+		g_assert_true(g_file_set_contents(
+			tmpl,
+			"cn = \"device.test\"\nip_address = \"127.0.0.1\"\nexpiration_days = 30\n"
+			"tls_www_server\nsigning_key\nencryption_key\n",
+			-1, &error));
+		for (guint i = 0; i < 2; i++) {
+			g_assert_true(
+				g_spawn_sync(NULL, (gchar **)(i == 0 ? genkey : gencert), NULL,
+					     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+						     G_SPAWN_STDERR_TO_DEV_NULL,
+					     NULL, NULL, NULL, NULL, &status, &error));
+			g_assert_no_error(error);
+			g_assert_cmpint(status, ==, 0);
+		}
+		g_assert_true(g_file_get_contents(key, &key_pem, NULL, &error));
+		g_assert_true(g_file_get_contents(cert, &cert_pem, NULL, &error));
+		joined = g_strconcat(cert_pem, key_pem, NULL);
+		g_assert_true(g_file_set_contents_full(
+			both, joined, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+		g_assert_no_error(error);
+		set_parameters(daemon->device, "Web_Server_Certificate_File", both, NULL);
+		configured = g_tls_certificate_new_from_file(both, &error);
+		g_assert_no_error(error);
+		/* the listener moves half a second after the change */
+		for (guint i = 0; i < 100; i++) {
+			g_clear_object(&again);
+			g_clear_pointer(&again_body, g_bytes_unref);
+			again = soup_message_new("GET", url);
+			g_signal_connect(again, "accept-certificate",
+					 G_CALLBACK(accept_any_certificate), NULL);
+			again_body = soup_session_send_and_read(session, again, NULL, NULL);
+			if (again_body != NULL &&
+			    g_tls_certificate_is_same(soup_message_get_tls_peer_certificate(again),
+						      configured))
+				break;
+			g_usleep(50 * 1000);
+		}
+		g_assert_nonnull(again_body);
+		g_assert_true(g_tls_certificate_is_same(
+			soup_message_get_tls_peer_certificate(again), configured));
+	}
 	daemon_stop(daemon);
 }
 
