@@ -2662,6 +2662,68 @@ test_tabs(TrTest *t)
 	daemon_stop(daemon);
 }
 
+/* pages gzip-compressed for clients that take it, plain for the others */
+static void
+test_gzip(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	const gchar *const spa962[] = {"SPA962", NULL};
+	g_autoptr(Daemon) daemon = daemon_start(t, spa962, port, LOOPBACK);
+	g_autoptr(SoupSession) session = soup_session_new_with_options("timeout", 10, NULL);
+	g_autofree gchar *url = g_strdup_printf("http://127.0.0.1:%u/admin/advanced", port);
+	g_autoptr(GError) error = NULL;
+
+	/* no automatic decoding: the test sees the bytes that came */
+	soup_session_remove_feature_by_type(session, SOUP_TYPE_CONTENT_DECODER);
+	wait_web(LOOPBACK, port, TRUE);
+	for (guint i = 0; i < 2; i++) {
+		g_autoptr(SoupMessage) msg = soup_message_new("GET", url);
+		SoupMessageHeaders *headers = soup_message_get_request_headers(msg);
+		g_autoptr(GBytes) body = NULL;
+		const gchar *encoding;
+		gsize size;
+
+		soup_message_headers_replace(headers, "Accept-Encoding",
+					     i == 0 ? "gzip" : "gzip;q=0");
+		body = soup_session_send_and_read(session, msg, NULL, &error);
+		g_assert_no_error(error);
+		g_assert_cmpuint(soup_message_get_status(msg), ==, SOUP_STATUS_OK);
+		encoding = soup_message_headers_get_one(soup_message_get_response_headers(msg),
+							"Content-Encoding");
+		size = g_bytes_get_size(body);
+		if (i == 0) {
+			g_autoptr(GZlibDecompressor) decompressor =
+				g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+			g_autoptr(GInputStream) zipped = g_memory_input_stream_new_from_bytes(body);
+			g_autoptr(GInputStream) plain =
+				g_converter_input_stream_new(zipped, G_CONVERTER(decompressor));
+			g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+			g_autoptr(GBytes) html = NULL;
+			g_autofree gchar *text = NULL;
+
+			g_assert_cmpstr(encoding, ==, "gzip");
+			g_assert_true(
+				g_output_stream_splice(out, plain,
+						       G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+							       G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+						       NULL, &error) > 0);
+			g_assert_no_error(error);
+			html = g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(out));
+			text = g_strndup(g_bytes_get_data(html, NULL), g_bytes_get_size(html));
+			tr_test_assert_contains(text, "<title>SPA962 Admin");
+			tr_test_assert_contains(text, "</html>");
+			g_test_message("SPA962 /admin/advanced: %" G_GSIZE_FORMAT
+				       " bytes, %" G_GSIZE_FORMAT " gzip-compressed",
+				       g_bytes_get_size(html), size);
+			g_assert_cmpuint(size * 4, <, g_bytes_get_size(html));
+		} else {
+			g_assert_null(encoding);
+			g_assert_cmpuint(size, >, 100000);
+		}
+	}
+	daemon_stop(daemon);
+}
+
 static const TrTestCase tests[] = {
 	{"/webui/no-password/loopback", test_no_password_loopback},
 	{"/webui/no-password/remote", test_no_password_remote},
@@ -2684,6 +2746,7 @@ static const TrTestCase tests[] = {
 	{"/webui/next-injection", test_next_injection},
 	{"/webui/https", test_https},
 	{"/webui/tabs", test_tabs},
+	{"/webui/gzip", test_gzip},
 };
 
 int
