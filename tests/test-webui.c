@@ -2351,6 +2351,16 @@ test_language(TrTest *t)
 	}
 	w->accept_language = g_strdup("de-DE,de;q=0.9,en;q=0.5");
 	{
+		/* an enum's choices shown in German, stored in the schema's spelling */
+		g_autoptr(Reply) r = web_get(w, "/admin/advanced");
+		g_autofree gchar *option =
+			g_strdup_printf("<option value=\"up and down\" selected>%s</option>",
+					tr_catalog_pgettext(german, "web choice", "up and down"));
+		g_assert_cmpstr(tr_catalog_pgettext(german, "web choice", "up and down"), !=,
+				"up and down");
+		tr_test_assert_contains(r->body, option);
+	}
+	{
 		g_autoptr(Reply) r = web_get(w, "/admin/");
 		tr_test_assert_contains(r->body, "<html lang=\"de\">");
 		/* the German of the catalogue, where it has one */

@@ -664,7 +664,12 @@ append_field(TrWebRequest *r, GString *out, const TrParam *param, GHashTable *ty
 			g_string_append(out, "<option value=\"");
 			esc(out, values[i]);
 			g_string_append_printf(out, "\"%s>", sel ? " selected" : "");
-			esc(out, param->type == TR_PARAM_TYPE_BOOL ? W(r, values[i]) : values[i]);
+			/* the device stores the schema's spelling; the page shows it
+			 * translated (data/schema/choices.h lists them for xgettext) */
+			esc(out,
+			    param->type == TR_PARAM_TYPE_BOOL
+				    ? W(r, values[i])
+				    : tr_catalog_pgettext(r->catalog, "web choice", values[i]));
 			g_string_append(out, "</option>");
 		}
 		/* what the user typed stays, even when it is not a choice */
