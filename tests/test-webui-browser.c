@@ -696,22 +696,7 @@ run_case(gconstpointer data)
 	g_autoptr(GString) why = g_string_new(NULL);
 
 	if (g_test_subprocess()) {
-		TrTest t = {0};
-		g_autofree gchar *escaped = NULL;
-
-		t.dir = g_strdup(g_getenv("TIPRING_TEST_DIR"));
-		g_assert_nonnull(t.dir);
-		t.state_dir = g_build_filename(t.dir, "state", NULL);
-		t.socket_path = g_build_filename(t.dir, "sock", NULL);
-		escaped = g_dbus_address_escape_value(t.socket_path);
-		t.address = g_strdup_printf("unix:path=%s", escaped);
-		t.daemons = g_ptr_array_new();
-		c->body(&t);
-		g_ptr_array_unref(t.daemons);
-		g_free(t.dir);
-		g_free(t.state_dir);
-		g_free(t.socket_path);
-		g_free(t.address);
+		tr_test_run_body(c->body);
 		return;
 	}
 

@@ -352,9 +352,15 @@ tr_test_remove_tree(const gchar *path)
 static const gchar *isolated_dir_template;
 static TrTestBus isolated_bus;
 
-/* in the test's own process: the body, then whatever daemon is left is killed */
-static void
-run_body(const TrTestCase *tc)
+/**
+ * tr_test_run_body:
+ * @body: the test
+ *
+ * In a test's subprocess, with TIPRING_TEST_DIR naming its directory: runs
+ * @body with a #TrTest for that directory, then kills whatever daemon is left.
+ */
+void
+tr_test_run_body(void (*body)(TrTest *t))
 {
 	g_autofree gchar *escaped = NULL;
 	TrTest t = {0};
@@ -368,7 +374,7 @@ run_body(const TrTestCase *tc)
 	t.address = g_strdup_printf("unix:path=%s", escaped);
 	t.daemons = g_ptr_array_new_with_free_func((GDestroyNotify)daemon_free);
 
-	tc->body(&t);
+	body(&t);
 
 	g_ptr_array_unref(t.daemons);
 	g_free(t.dir);
@@ -388,7 +394,7 @@ run_isolated(gconstpointer data)
 	const gchar *why = NULL;
 
 	if (g_test_subprocess()) {
-		run_body(tc);
+		tr_test_run_body(tc->body);
 		return;
 	}
 	/* what .ci/install-deps installs: missing is a failure, never a skip */

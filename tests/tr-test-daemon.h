@@ -111,6 +111,7 @@ typedef enum {
  * takes both down; in the subprocess the body runs, then every daemon left
  * is killed. Call once, after g_test_init().
  */
+void tr_test_run_body(void (*body)(TrTest *t));
 void tr_test_add_isolated(const TrTestCase *cases, guint n_cases, const gchar *dir_template,
 			  TrTestBus bus);
 
