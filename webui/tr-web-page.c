@@ -605,6 +605,20 @@ append_info(TrWebRequest *r, GString *out)
 
 /* --- the parameter tabs --- */
 
+/* the end of a control's tag: the stored value (for Undo All Changes and
+ * the changed marks) and, when refused, the reason's place */
+static void
+append_control_state(GString *out, const gchar *name, const gchar *stored, const gchar *error)
+{
+	g_string_append(out, " data-stored=\"");
+	esc(out, stored);
+	g_string_append(out, "\"");
+	if (error != NULL)
+		g_string_append_printf(out, " aria-invalid=\"true\" aria-describedby=\"e-%s\"",
+				       name);
+	g_string_append(out, ">");
+}
+
 static void
 append_field(TrWebRequest *r, GString *out, const TrParam *param, GHashTable *typed,
 	     GHashTable *errors)
@@ -647,16 +661,8 @@ append_field(TrWebRequest *r, GString *out, const TrParam *param, GHashTable *ty
 						     ? yesno
 						     : (const gchar *const *)param->values;
 		gboolean found = FALSE;
-		g_string_append_printf(out, "<select id=\"f-%s\" name=\"%s\" data-stored=\"", name,
-				       name);
-		esc(out, shown_stored);
-		g_string_append(out, "\"");
-		if (error != NULL)
-			g_string_append_printf(out,
-					       " aria-invalid=\"true\" "
-					       "aria-describedby=\"e-%s\"",
-					       name);
-		g_string_append(out, ">");
+		g_string_append_printf(out, "<select id=\"f-%s\" name=\"%s\"", name, name);
+		append_control_state(out, name, shown_stored, error);
 		for (guint i = 0; values[i] != NULL; i++) {
 			gboolean sel =
 				g_ascii_strcasecmp(values[i], value != NULL ? value : "") == 0;
@@ -693,15 +699,8 @@ append_field(TrWebRequest *r, GString *out, const TrParam *param, GHashTable *ty
 			g_string_append(out, " inputmode=\"decimal\"");
 		g_string_append(out, " value=\"");
 		esc(out, value);
-		g_string_append(out, "\" data-stored=\"");
-		esc(out, shown_stored);
 		g_string_append(out, "\"");
-		if (error != NULL)
-			g_string_append_printf(out,
-					       " aria-invalid=\"true\" "
-					       "aria-describedby=\"e-%s\"",
-					       name);
-		g_string_append(out, ">");
+		append_control_state(out, name, shown_stored, error);
 	}
 	if (error != NULL) {
 		g_string_append_printf(out, "<p class=\"reason\" id=\"e-%s\">", name);

@@ -368,6 +368,18 @@ safe_next(const gchar *next, const gchar *fallback)
 	return next;
 }
 
+/* the admin pages while no admin password is set, asked @how (log text) */
+static void
+refuse_without_password(TrWebServer *self, TrWebRequest *r, const gchar *how, const gchar *message)
+{
+	g_autofree gchar *ip = remote_ip(r->msg);
+
+	g_warning("web: device %u: admin pages asked from %s%s while no admin password is "
+		  "set: refused",
+		  device_index(self), ip, how);
+	respond_message(r, SOUP_STATUS_FORBIDDEN, W(r, N_("No admin password")), message);
+}
+
 /*
  * May this request see pages of @need? Logs in automatically where the
  * account has no password (the admin only from loopback). When not, it has
@@ -391,12 +403,8 @@ authorize(TrWebServer *self, TrWebRequest *r, TrWebLevel need)
 		if (stored == NULL || *stored == '\0') {
 			r->no_admin_password = TRUE;
 			if (!is_loopback(r->msg)) {
-				g_autofree gchar *ip = remote_ip(r->msg);
-				g_warning("web: device %u: admin pages asked from %s while no "
-					  "admin password is set: refused",
-					  device_index(self), ip);
-				respond_message(
-					r, SOUP_STATUS_FORBIDDEN, W(r, N_("No admin password")),
+				refuse_without_password(
+					self, r, "",
 					W(r,
 					  N_("No admin password is set on this device, so its "
 					     "admin pages answer only on its loopback address. "
@@ -405,12 +413,8 @@ authorize(TrWebServer *self, TrWebRequest *r, TrWebLevel need)
 				return FALSE;
 			}
 			if (!host_is_local(r->msg)) {
-				g_autofree gchar *ip = remote_ip(r->msg);
-				g_warning("web: device %u: admin pages asked from %s by a host "
-					  "name while no admin password is set: refused",
-					  device_index(self), ip);
-				respond_message(
-					r, SOUP_STATUS_FORBIDDEN, W(r, N_("No admin password")),
+				refuse_without_password(
+					self, r, " by a host name",
 					W(r,
 					  N_("No admin password is set on this device: its admin "
 					     "pages answer only when asked for by address "
