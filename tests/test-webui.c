@@ -2734,6 +2734,64 @@ test_gzip(TrTest *t)
 	daemon_stop(daemon);
 }
 
+/* tries in parallel from one address do not slip past the limiter */
+static void
+test_login_parallel(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
+	g_autoptr(Web) w = web_new(LOOPBACK, port);
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func(g_object_unref);
+	g_autofree gchar *csrf = NULL;
+	g_autofree gchar *body = NULL;
+	g_autofree gchar *request = NULL;
+	guint refused = 0, tried = 0;
+	const guint n = 8;
+
+	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	wait_web(LOOPBACK, port, TRUE);
+	csrf = web_csrf(w, "/login");
+	body = g_strdup_printf("csrf=%s&account=admin&password=wrong", csrf);
+	request = g_strdup_printf("POST /login HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+				  "Cookie: %s=%s\r\n"
+				  "Content-Type: application/x-www-form-urlencoded\r\n"
+				  "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+				  port, w->cookie_name, w->sid, strlen(body), body);
+	/* all sent before any answer is read */
+	for (guint i = 0; i < n; i++) {
+		g_autoptr(GError) error = NULL;
+		GSocketConnection *connection =
+			g_socket_client_connect_to_host(client, LOOPBACK, port, NULL, &error);
+		g_assert_no_error(error);
+		g_assert_true(g_output_stream_write_all(
+			g_io_stream_get_output_stream(G_IO_STREAM(connection)), request,
+			strlen(request), NULL, NULL, &error));
+		g_ptr_array_add(connections, connection);
+	}
+	for (guint i = 0; i < n; i++) {
+		GSocketConnection *connection = g_ptr_array_index(connections, i);
+		g_autoptr(GError) error = NULL;
+		gchar head[16] = {0};
+		gsize got = 0;
+		g_assert_true(g_input_stream_read_all(
+			g_io_stream_get_input_stream(G_IO_STREAM(connection)), head, 12, &got, NULL,
+			&error));
+		g_assert_no_error(error);
+		if (g_str_has_prefix(head, "HTTP/1.1 429"))
+			refused++;
+		else if (g_str_has_prefix(head, "HTTP/1.1 401"))
+			tried++;
+		else
+			g_error("unexpected answer %s", head);
+	}
+	g_test_message("%u tries in parallel: %u checked, %u refused", n, tried, refused);
+	/* at most the free tries were checked; the rest waited their turn */
+	g_assert_cmpuint(tried, <=, 3);
+	g_assert_cmpuint(tried + refused, ==, n);
+	daemon_stop(daemon);
+}
+
 static const TrTestCase tests[] = {
 	{"/webui/no-password/loopback", test_no_password_loopback},
 	{"/webui/no-password/remote", test_no_password_remote},
@@ -2757,6 +2815,7 @@ static const TrTestCase tests[] = {
 	{"/webui/https", test_https},
 	{"/webui/tabs", test_tabs},
 	{"/webui/gzip", test_gzip},
+	{"/webui/login/parallel", test_login_parallel},
 };
 
 int

@@ -48,7 +48,7 @@ struct _TrWebServer {
 	guint push_id;
 	guint keepalive_id;
 	guint restart_id;
-	guint pending_logins; /* passwords being checked in worker threads */
+	GHashTable *logins; /* client address -> a login of it being checked */
 	gboolean running;
 };
 
@@ -558,6 +558,7 @@ submit(TrWebServer *self, TrWebRequest *r)
 	{
 		g_autofree gchar *location = NULL;
 		g_autoptr(GString) names = g_string_new(NULL);
+		const gchar *tab = g_hash_table_lookup(form, "tab");
 		g_hash_table_iter_init(&iter, changes);
 		while (g_hash_table_iter_next(&iter, &key, NULL))
 			g_string_append_printf(names, " %s", (const gchar *)key);
@@ -565,7 +566,6 @@ submit(TrWebServer *self, TrWebRequest *r)
 			g_message("web: device %u: %s from %s changed%s", device_index(self),
 				  r->level == TR_WEB_LEVEL_ADMIN ? "admin" : "user", ip,
 				  names->str);
-		const gchar *tab = g_hash_table_lookup(form, "tab");
 		/* back on the tab the submit came from */
 		if (tab != NULL && tab[0] != '\0' &&
 		    strspn(tab, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -637,7 +637,7 @@ login_verified_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 	gboolean ok = g_task_propagate_boolean(G_TASK(result), NULL);
 	TrWebRequest r = {0};
 
-	self->pending_logins--;
+	g_hash_table_remove(self->logins, job->ip);
 	r.engine = self->engine;
 	r.device = self->device;
 	r.store = self->store;
@@ -699,6 +699,10 @@ handle_login(TrWebServer *self, TrWebRequest *r, GHashTable *query)
 	}
 
 	wait = tr_web_limiter_wait(self->limiter, ip, now_s());
+	/* one try at a time per address: tries in parallel would all pass the
+	 * limiter before the first failure counts */
+	if (wait == 0 && g_hash_table_contains(self->logins, ip))
+		wait = 1;
 	if (wait > 0) {
 		g_autofree gchar *message = NULL;
 		g_autofree gchar *retry = g_strdup_printf("%u", wait);
@@ -739,7 +743,7 @@ handle_login(TrWebServer *self, TrWebRequest *r, GHashTable *query)
 		job->password = g_strdup(password != NULL ? password : "");
 		g_task_set_task_data(task, job, (GDestroyNotify)login_job_free);
 		soup_server_message_pause(r->msg);
-		self->pending_logins++;
+		g_hash_table_add(self->logins, g_strdup(ip));
 		g_task_run_in_thread(task, login_verify_thread);
 	}
 }
@@ -1370,6 +1374,7 @@ tr_web_server_finalize(GObject *object)
 	g_ptr_array_unref(self->tabs);
 	tr_web_sessions_free(self->sessions);
 	tr_web_limiter_free(self->limiter);
+	g_hash_table_unref(self->logins);
 	g_free(self->cookie_name);
 	g_object_unref(self->store);
 	g_object_unref(self->device);
@@ -1388,5 +1393,6 @@ tr_web_server_init(TrWebServer *self)
 	self->sessions = tr_web_sessions_new(MAX_SESSIONS, SESSION_IDLE_TIMEOUT);
 	self->limiter = tr_web_limiter_new(LOGIN_FREE_TRIES, LOGIN_MAX_DELAY);
 	self->watches = g_ptr_array_new_with_free_func((GDestroyNotify)watch_free);
+	self->logins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	self->streams = g_ptr_array_new_with_free_func((GDestroyNotify)stream_free);
 }
