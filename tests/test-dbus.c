@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 
 #include "tr-dbus-generated.h"
-#include "tr-test-daemon.h"
 #include "tr-test-http.h"
+#include "tr-test-line.h"
 
 /*
  * The real tipringd, end to end: on a private session bus (GTestDBus) and
@@ -145,47 +145,6 @@ manager_new(GDBusConnection *connection, const gchar *name)
 	return manager;
 }
 
-/* NAME, VALUE, ..., NULL */
-static gboolean set_parameters(TrDbusDevice *device, GError **error, const gchar *name,
-			       ...) G_GNUC_NULL_TERMINATED;
-
-static gboolean
-set_parameters(TrDbusDevice *device, GError **error, const gchar *name, ...)
-{
-	GVariantBuilder builder;
-	va_list ap;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-	va_start(ap, name);
-	for (; name != NULL; name = va_arg(ap, const gchar *))
-		g_variant_builder_add(&builder, "{ss}", name, va_arg(ap, const gchar *));
-	va_end(ap);
-	return tr_dbus_device_call_set_parameters_sync(device, g_variant_builder_end(&builder),
-						       NULL, error);
-}
-
-static gchar *
-get_parameter(TrDbusDevice *device, const gchar *name)
-{
-	const gchar *names[] = {name, NULL};
-	g_autoptr(GVariant) values = NULL;
-	g_autoptr(GError) error = NULL;
-	gchar *value = NULL;
-
-	tr_dbus_device_call_get_parameters_sync(device, names, &values, NULL, &error);
-	g_assert_no_error(error);
-	g_assert_cmpuint(g_variant_n_children(values), ==, 1);
-	g_assert_true(g_variant_lookup(values, name, "s", &value));
-	return value;
-}
-
-static void
-assert_parameter(TrDbusDevice *device, const gchar *name, const gchar *expected)
-{
-	g_autofree gchar *value = get_parameter(device, name);
-	g_assert_cmpstr(value, ==, expected);
-}
-
 /* the error came from tipringd as NAME, with a message containing each of ... */
 static void assert_remote_error(GError *error, const gchar *name, ...) G_GNUC_NULL_TERMINATED;
 
@@ -220,7 +179,7 @@ assert_changes(Client *c, const gchar *const *expected)
 static void
 sync_with_daemon(Client *c)
 {
-	g_autofree gchar *value = get_parameter(c->device, "Line_Enable_1_");
+	g_autofree gchar *value = tr_test_get_parameter(c->device, "Line_Enable_1_");
 	drain_main_context();
 }
 
@@ -372,7 +331,8 @@ test_set_atomic(TrTest *t)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = config_path(t, "spa2102");
 
-	set_parameters(c->device, &error, "SIP_Transport_1_", "TLS", "Proxy_1_", "bad..host", NULL);
+	tr_test_try_set_parameters(c->device, &error, "SIP_Transport_1_", "TLS", "Proxy_1_",
+				   "bad..host", NULL);
 	assert_remote_error(error, ERROR_NAME "InvalidParameter", "Proxy_1_", "'bad..host'",
 			    "host name or IP address", NULL);
 	/* the error names only what is wrong */
@@ -380,17 +340,18 @@ test_set_atomic(TrTest *t)
 
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
-	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
-	assert_parameter(c->device, "Proxy_1_", "");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "UDP");
+	tr_test_assert_parameter(c->device, "Proxy_1_", "");
 	g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
 
 	/* an unknown name spoils the whole set too */
 	g_clear_error(&error);
-	set_parameters(c->device, &error, "SIP_Transport_1_", "TCP", "Nonsense_1_", "1", NULL);
+	tr_test_try_set_parameters(c->device, &error, "SIP_Transport_1_", "TCP", "Nonsense_1_", "1",
+				   NULL);
 	assert_remote_error(error, ERROR_NAME "UnknownParameter", "Nonsense_1_", NULL);
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
-	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "UDP");
 	tr_test_daemon_stop(d);
 }
 
@@ -435,14 +396,14 @@ test_set_signals(TrTest *t)
 	g_signal_connect(line2, "g-properties-changed", G_CALLBACK(properties_changed_cb), &other);
 
 	/* Line_Enable_1_ is already "yes": only what really changes is named */
-	set_parameters(c->device, &error, "SIP_Transport[1]", "tls", "Register_Expires_1_", "600",
-		       "Line_Enable_1_", "yes", NULL);
+	tr_test_try_set_parameters(c->device, &error, "SIP_Transport[1]", "tls",
+				   "Register_Expires_1_", "600", "Line_Enable_1_", "yes", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, transport_expires);
-	assert_parameter(c->device, "SIP_Transport_1_", "TLS");
-	assert_parameter(c->device, "Register_Expires_1_", "600");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "TLS");
+	tr_test_assert_parameter(c->device, "Register_Expires_1_", "600");
 
 	g_assert_true(tr_test_wait_until(flag_is_set, &transport.seen));
 	g_assert_cmpstr(tr_dbus_line_get_transport(line1), ==, "TLS");
@@ -450,12 +411,12 @@ test_set_signals(TrTest *t)
 
 	/* setting the same values again changes nothing and says nothing */
 	g_ptr_array_set_size(c->changes, 0);
-	set_parameters(c->device, &error, "SIP_Transport_1_", "TLS", NULL);
+	tr_test_try_set_parameters(c->device, &error, "SIP_Transport_1_", "TLS", NULL);
 	g_assert_no_error(error);
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
 
-	set_parameters(c->device, &error, "Line_Enable_1_", "no", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Line_Enable_1_", "no", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(flag_is_set, &enabled.seen));
 	g_assert_false(tr_dbus_line_get_enabled(line1));
@@ -479,13 +440,13 @@ test_passwords(TrTest *t)
 	const gchar *const password[] = {"Password_1_", NULL};
 	GStatBuf st;
 
-	assert_parameter(c->device, "Password_1_", "");
-	set_parameters(c->device, &error, "Password_1_", SECRET, NULL);
+	tr_test_assert_parameter(c->device, "Password_1_", "");
+	tr_test_try_set_parameters(c->device, &error, "Password_1_", SECRET, NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	assert_changes(c, password);
-	assert_parameter(c->device, "Password_1_", "********");
-	assert_parameter(c->device, "Password_2_", "");
+	tr_test_assert_parameter(c->device, "Password_1_", "********");
+	tr_test_assert_parameter(c->device, "Password_2_", "");
 
 	tr_dbus_device_call_get_parameters_sync(c->device, all, &values, NULL, &error);
 	g_assert_no_error(error);
@@ -493,7 +454,7 @@ test_passwords(TrTest *t)
 	g_assert_null(strstr(printed, SECRET));
 
 	/* a refused password is not quoted back either */
-	set_parameters(c->device, &error, "Password_2_", SECRET "\x01", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Password_2_", SECRET "\x01", NULL);
 	assert_remote_error(error, ERROR_NAME "InvalidParameter", "Password_2_", NULL);
 	g_assert_null(strstr(error->message, SECRET));
 
@@ -533,7 +494,7 @@ test_properties_read_only(TrTest *t)
 
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
-	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "UDP");
 	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
 	g_assert_cmpstr(tr_dbus_device_get_mac_address(c->device), !=, "00:11:22:33:44:55");
 	tr_test_daemon_stop(d);
@@ -550,8 +511,9 @@ test_persistence(TrTest *t)
 
 	mac = g_strdup(tr_dbus_device_get_mac_address(c->device));
 	serial = g_strdup(tr_dbus_device_get_serial(c->device));
-	set_parameters(c->device, &error, "SIP_Transport_1_", "TCP", "Register_Expires_2_", "120",
-		       "Display_Name_1_", "Front desk", "Password_1_", SECRET, NULL);
+	tr_test_try_set_parameters(c->device, &error, "SIP_Transport_1_", "TCP",
+				   "Register_Expires_2_", "120", "Display_Name_1_", "Front desk",
+				   "Password_1_", SECRET, NULL);
 	g_assert_no_error(error);
 	g_clear_pointer(&c, client_free);
 	tr_test_daemon_stop(d);
@@ -560,11 +522,11 @@ test_persistence(TrTest *t)
 	c = client_new_session();
 	g_assert_cmpstr(tr_dbus_device_get_mac_address(c->device), ==, mac);
 	g_assert_cmpstr(tr_dbus_device_get_serial(c->device), ==, serial);
-	assert_parameter(c->device, "SIP_Transport_1_", "TCP");
-	assert_parameter(c->device, "Register_Expires_2_", "120");
-	assert_parameter(c->device, "Display_Name_1_", "Front desk");
-	assert_parameter(c->device, "Password_1_", "********");
-	assert_parameter(c->device, "SIP_Transport_2_", "UDP");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "TCP");
+	tr_test_assert_parameter(c->device, "Register_Expires_2_", "120");
+	tr_test_assert_parameter(c->device, "Display_Name_1_", "Front desk");
+	tr_test_assert_parameter(c->device, "Password_1_", "********");
+	tr_test_assert_parameter(c->device, "SIP_Transport_2_", "UDP");
 	tr_test_daemon_stop(d);
 }
 
@@ -579,8 +541,8 @@ test_factory_reset(TrTest *t)
 	g_autoptr(GError) error = NULL;
 	PropertyWatch transport = {"Transport", FALSE};
 
-	set_parameters(c->device, &error, "Password_1_", SECRET, "Register_Expires_1_", "600",
-		       "SIP_Transport_1_", "TLS", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Password_1_", SECRET, "Register_Expires_1_",
+				   "600", "SIP_Transport_1_", "TLS", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	/* profile order, whatever order they were given in */
@@ -595,9 +557,9 @@ test_factory_reset(TrTest *t)
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, names);
-	assert_parameter(c->device, "SIP_Transport_1_", "UDP");
-	assert_parameter(c->device, "Register_Expires_1_", "3600");
-	assert_parameter(c->device, "Password_1_", "");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "UDP");
+	tr_test_assert_parameter(c->device, "Register_Expires_1_", "3600");
+	tr_test_assert_parameter(c->device, "Password_1_", "");
 	g_assert_true(tr_test_wait_until(flag_is_set, &transport.seen));
 	g_assert_cmpstr(tr_dbus_line_get_transport(line), ==, "UDP");
 
@@ -647,10 +609,10 @@ test_several_devices(TrTest *t)
 	}
 
 	/* each device has its own configuration */
-	set_parameters(desk, &error, "SIP_Transport_4_", "TCP", NULL);
+	tr_test_try_set_parameters(desk, &error, "SIP_Transport_4_", "TCP", NULL);
 	g_assert_no_error(error);
-	assert_parameter(desk, "SIP_Transport_4_", "TCP");
-	set_parameters(ata, &error, "SIP_Transport_4_", "TCP", NULL);
+	tr_test_assert_parameter(desk, "SIP_Transport_4_", "TCP");
+	tr_test_try_set_parameters(ata, &error, "SIP_Transport_4_", "TCP", NULL);
 	assert_remote_error(error, ERROR_NAME "UnknownParameter", "SIP_Transport_4_", NULL);
 	g_assert_true(g_file_test(desk_config, G_FILE_TEST_IS_REGULAR));
 	g_assert_false(g_file_test(ata_config, G_FILE_TEST_EXISTS));
@@ -758,13 +720,13 @@ test_p2p_two_clients(TrTest *t)
 	g_assert_cmpstr(tr_dbus_manager_get_version(manager), !=, "");
 
 	/* a change by one peer reaches both */
-	set_parameters(a->device, &error, "SIP_Transport_1_", "TCP", NULL);
+	tr_test_try_set_parameters(a->device, &error, "SIP_Transport_1_", "TCP", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, a->changes));
 	g_assert_true(tr_test_wait_until(array_not_empty, b->changes));
 	assert_changes(a, transport);
 	assert_changes(b, transport);
-	assert_parameter(b->device, "SIP_Transport_1_", "TCP");
+	tr_test_assert_parameter(b->device, "SIP_Transport_1_", "TCP");
 
 	/* one peer leaves; the other is not disturbed */
 	g_assert_true(g_dbus_connection_close_sync(conn_a, NULL, &error));
@@ -773,12 +735,12 @@ test_p2p_two_clients(TrTest *t)
 	g_clear_object(&conn_a);
 
 	g_ptr_array_set_size(b->changes, 0);
-	set_parameters(b->device, &error, "Register_Expires_1_", "600", NULL);
+	tr_test_try_set_parameters(b->device, &error, "Register_Expires_1_", "600", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, b->changes));
 	sync_with_daemon(b);
 	assert_changes(b, expires);
-	assert_parameter(b->device, "Register_Expires_1_", "600");
+	tr_test_assert_parameter(b->device, "Register_Expires_1_", "600");
 	tr_test_daemon_assert_alive(d);
 
 	g_clear_pointer(&b, client_free);
@@ -842,7 +804,7 @@ test_malformed(TrTest *t)
 	const gchar *const controls[] = {"bad\x01name", "bell\a",      "\x1b[2Jclear",
 					 "tab\tin",	"line\nbreak", NULL};
 
-	set_parameters(c->device, &error, "Display_Name_1_", "Front desk", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Display_Name_1_", "Front desk", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	g_assert_true(g_file_get_contents(path, &before, NULL, &error));
@@ -850,25 +812,25 @@ test_malformed(TrTest *t)
 	g_ptr_array_set_size(c->changes, 0);
 
 	for (guint i = 0; controls[i] != NULL; i++) {
-		set_parameters(c->device, &error, "Display_Name_1_", controls[i], NULL);
+		tr_test_try_set_parameters(c->device, &error, "Display_Name_1_", controls[i], NULL);
 		assert_remote_error(error, ERROR_NAME "InvalidParameter", "Display_Name_1_", NULL);
 		g_clear_error(&error);
 	}
 
-	set_parameters(c->device, &error, "Display_Name_1_", huge, NULL);
+	tr_test_try_set_parameters(c->device, &error, "Display_Name_1_", huge, NULL);
 	assert_remote_error(error, ERROR_NAME "InvalidParameter", "Display_Name_1_", NULL);
 	/* the value is quoted, not echoed whole */
 	g_assert_cmpuint(strlen(error->message), <, 1024);
 	g_clear_error(&error);
 
-	set_parameters(c->device, &error, huge_name, "x", NULL);
+	tr_test_try_set_parameters(c->device, &error, huge_name, "x", NULL);
 	assert_remote_error(error, ERROR_NAME "UnknownParameter", NULL);
 	g_clear_error(&error);
 
 	tr_test_daemon_assert_alive(d);
 	sync_with_daemon(c);
 	g_assert_cmpuint(c->changes->len, ==, 0);
-	assert_parameter(c->device, "Display_Name_1_", "Front desk");
+	tr_test_assert_parameter(c->device, "Display_Name_1_", "Front desk");
 	g_assert_true(g_file_get_contents(path, &after, NULL, &error));
 	g_assert_cmpstr(after, ==, before);
 	tr_test_daemon_stop(d);
@@ -993,16 +955,6 @@ assert_same_values(GVariant *expected, GVariant *actual)
 	g_assert_true(g_variant_equal(expected, actual));
 }
 
-static guint
-count_occurrences(const gchar *haystack, const gchar *needle)
-{
-	guint n = 0;
-
-	for (const gchar *p = strstr(haystack, needle); p != NULL; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 /* the daemon's resident memory, in KiB */
 static guint64
 daemon_rss_kib(TrTestDaemon *d)
@@ -1080,8 +1032,8 @@ test_import_xml(TrTest *t)
 	g_auto(GStrv) again = NULL;
 	g_autofree gchar *admin = NULL;
 
-	set_parameters(c->device, &error, "GPP_A", "keep-a", "GPP_B", "keep-b", "GPP_C", "keep-c",
-		       NULL);
+	tr_test_try_set_parameters(c->device, &error, "GPP_A", "keep-a", "GPP_B", "keep-b", "GPP_C",
+				   "keep-c", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
@@ -1098,12 +1050,12 @@ test_import_xml(TrTest *t)
 	sync_with_daemon(c);
 	assert_changes(c, changed);
 
-	assert_parameter(c->device, "Register_Expires_1_", "600"); /* the last one wins */
-	assert_parameter(c->device, "SIP_Transport_1_", "TLS");	   /* trimmed */
-	assert_parameter(c->device, "GPP_A", "");		   /* <X></X>: emptied */
-	assert_parameter(c->device, "GPP_B", "keep-b");		   /* <X/>: unchanged */
-	assert_parameter(c->device, "GPP_C", "keep-c");
-	assert_parameter(c->device, "Display_Name_1_", "Tom & Jerry <AB> \"'\xc3\xa9");
+	tr_test_assert_parameter(c->device, "Register_Expires_1_", "600"); /* the last one wins */
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "TLS");	   /* trimmed */
+	tr_test_assert_parameter(c->device, "GPP_A", "");		   /* <X></X>: emptied */
+	tr_test_assert_parameter(c->device, "GPP_B", "keep-b");		   /* <X/>: unchanged */
+	tr_test_assert_parameter(c->device, "GPP_C", "keep-c");
+	tr_test_assert_parameter(c->device, "Display_Name_1_", "Tom & Jerry <AB> \"'\xc3\xa9");
 
 	/* ua= is the user access, visible at the admin level */
 	admin = export_profile(c->device, "xml", "admin");
@@ -1155,8 +1107,8 @@ test_import_gzip(TrTest *t)
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
-	assert_parameter(c->device, "SIP_Transport_2_", "TCP");
-	assert_parameter(c->device, "Proxy_2_", "sip.example.com:5070");
+	tr_test_assert_parameter(c->device, "SIP_Transport_2_", "TCP");
+	tr_test_assert_parameter(c->device, "Proxy_2_", "sip.example.com:5070");
 	admin = export_profile(c->device, "xml", "admin");
 	tr_test_assert_contains(admin, "<SIP_Transport_2_ ua=\"ro\">TCP</SIP_Transport_2_>");
 	tr_test_daemon_stop(d);
@@ -1204,13 +1156,13 @@ test_import_text(TrTest *t)
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
-	assert_parameter(c->device, "SIP_Transport_1_", "TLS");
-	assert_parameter(c->device, "Display_Name_1_", "Say \"hi\" \\o/");
-	assert_parameter(c->device, "Proxy_1_", "sip.example.com");
-	assert_parameter(c->device, "GPP_A", "override");
-	assert_parameter(c->device, "GPP_B", "");
-	assert_parameter(c->device, "GPP_C", "from codecs");
-	assert_parameter(c->device, "Register_Expires_1_", "600");
+	tr_test_assert_parameter(c->device, "SIP_Transport_1_", "TLS");
+	tr_test_assert_parameter(c->device, "Display_Name_1_", "Say \"hi\" \\o/");
+	tr_test_assert_parameter(c->device, "Proxy_1_", "sip.example.com");
+	tr_test_assert_parameter(c->device, "GPP_A", "override");
+	tr_test_assert_parameter(c->device, "GPP_B", "");
+	tr_test_assert_parameter(c->device, "GPP_C", "from codecs");
+	tr_test_assert_parameter(c->device, "Register_Expires_1_", "600");
 	g_assert_true(tr_test_wait_until(line_is_tls, line));
 
 	/* ! is rw, ? is ro, no marker na; `Name ! ;` changes the access only */
@@ -1342,8 +1294,8 @@ test_import_malformed(TrTest *t)
 	gint64 start, elapsed;
 
 	/* a configuration on disk to compare with */
-	set_parameters(c->device, &error, "Display_Name_1_", "Front desk", "Password_2_", SECRET,
-		       NULL);
+	tr_test_try_set_parameters(c->device, &error, "Display_Name_1_", "Front desk",
+				   "Password_2_", SECRET, NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
@@ -1486,8 +1438,8 @@ test_import_malformed(TrTest *t)
 		sync_with_daemon(c);
 		g_assert_cmpuint(c->changes->len, ==, 1);
 		g_assert_cmpuint(g_strv_length(g_ptr_array_index(c->changes, 0)), ==, 50);
-		assert_parameter(c->device, "AVT_Codec_Name", "value 22");
-		assert_parameter(c->device, "Line_Enable_2_", "no");
+		tr_test_assert_parameter(c->device, "AVT_Codec_Name", "value 22");
+		tr_test_assert_parameter(c->device, "Line_Enable_2_", "no");
 	}
 
 	g_clear_pointer(&u.values, g_variant_unref);
@@ -1508,7 +1460,7 @@ assert_admin_export(TrDbusDevice *device, const gchar *admin)
 	const gchar *name;
 
 	g_assert_true(g_str_has_prefix(admin, "<?xml"));
-	g_assert_cmpuint(count_occurrences(admin, " ua=\""), ==,
+	g_assert_cmpuint(tr_test_count_occurrences(admin, " ua=\""), ==,
 			 tr_dbus_device_get_parameter_count(device));
 	g_variant_iter_init(&iter, values);
 	while (g_variant_iter_next(&iter, "{&s&s}", &name, NULL)) {
@@ -1541,7 +1493,7 @@ assert_user_export(TrDbusDevice *device, const gchar *admin, const gchar *user)
 	}
 	g_assert_cmpuint(shown, >, 0);
 	g_assert_cmpuint(hidden, >, 0);
-	g_assert_cmpuint(count_occurrences(user, " ua=\""), ==, shown);
+	g_assert_cmpuint(tr_test_count_occurrences(user, " ua=\""), ==, shown);
 }
 
 static const gchar *const ata_and_phone[] = {"SPA2102", "SPA942:desk", NULL};
@@ -1581,10 +1533,11 @@ test_export(TrTest *t)
 
 	warnings = import_ok(c->device, setup, "setup.xml", NULL);
 	g_assert_cmpstrv(warnings, (const gchar *const[]){NULL});
-	set_parameters(c->device, &error, "Password_1_", SECRET, "User_Password", SECRET2, NULL);
+	tr_test_try_set_parameters(c->device, &error, "Password_1_", SECRET, "User_Password",
+				   SECRET2, NULL);
 	g_assert_no_error(error);
-	set_parameters(desk, &error, "SIP_Transport_4_", "TCP", "Password_3_", SECRET, "GPP_P",
-		       "x<y&z", NULL);
+	tr_test_try_set_parameters(desk, &error, "SIP_Transport_4_", "TCP", "Password_3_", SECRET,
+				   "GPP_P", "x<y&z", NULL);
 	g_assert_no_error(error);
 
 	/* admin, xml: everything, passwords included, each with its access */
@@ -1788,9 +1741,9 @@ test_resync_http(TrTest *t)
 
 	g_assert_cmpuint(strlen(digits), ==, 12);
 	tr_test_http_serve(server, path, SOUP_STATUS_OK, resync_profile);
-	set_parameters(c->device, &error, "Profile_Rule", rule, NULL);
+	tr_test_try_set_parameters(c->device, &error, "Profile_Rule", rule, NULL);
 	g_assert_no_error(error);
-	assert_parameter(c->device, "Profile_Rule", rule);
+	tr_test_assert_parameter(c->device, "Profile_Rule", rule);
 	sync_with_daemon(c);
 	g_ptr_array_set_size(c->changes, 0);
 	g_signal_connect(c->device, "g-properties-changed", G_CALLBACK(resyncing_changed_cb),
@@ -1809,9 +1762,9 @@ test_resync_http(TrTest *t)
 	g_assert_true(g_array_index(resyncing, gboolean, 0));
 	assert_last_resync(c->device, "success", "", before);
 
-	assert_parameter(c->device, "GPP_A", "from the server");
-	assert_parameter(c->device, "Display_Name_1_", "Provisioned");
-	assert_parameter(c->device, "Register_Expires_1_", "900");
+	tr_test_assert_parameter(c->device, "GPP_A", "from the server");
+	tr_test_assert_parameter(c->device, "Display_Name_1_", "Provisioned");
+	tr_test_assert_parameter(c->device, "Register_Expires_1_", "900");
 	g_assert_true(tr_test_wait_until(array_not_empty, c->changes));
 	sync_with_daemon(c);
 	assert_changes(c, changed);
@@ -1840,8 +1793,8 @@ test_resync_failure(TrTest *t)
 	tr_test_http_serve(server, "/bad.xml", SOUP_STATUS_OK, bad_profile);
 
 	/* 404, with Resync_Fails_On_FNF: a failure, saying so */
-	set_parameters(c->device, &error, "Profile_Rule", missing, "Resync_Fails_On_FNF", "yes",
-		       "GPP_A", "before", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Profile_Rule", missing,
+				   "Resync_Fails_On_FNF", "yes", "GPP_A", "before", NULL);
 	g_assert_no_error(error);
 	unchanged_snapshot(&u);
 	before = now_s();
@@ -1855,7 +1808,7 @@ test_resync_failure(TrTest *t)
 	g_clear_error(&error);
 
 	/* a bad value: the profile's good values are not applied either */
-	set_parameters(c->device, &error, "Profile_Rule", bad, NULL);
+	tr_test_try_set_parameters(c->device, &error, "Profile_Rule", bad, NULL);
 	g_assert_no_error(error);
 	unchanged_snapshot(&u);
 	before = now_s();
@@ -1865,12 +1818,12 @@ test_resync_failure(TrTest *t)
 	g_test_message("bad value: %s", error->message);
 	assert_last_resync(c->device, "failed", error->message, before);
 	assert_unchanged(&u);
-	assert_parameter(c->device, "GPP_A", "before");
+	tr_test_assert_parameter(c->device, "GPP_A", "before");
 	g_clear_error(&error);
 
 	/* without Resync_Fails_On_FNF a missing file is skipped */
-	set_parameters(c->device, &error, "Profile_Rule", missing, "Resync_Fails_On_FNF", "no",
-		       NULL);
+	tr_test_try_set_parameters(c->device, &error, "Profile_Rule", missing,
+				   "Resync_Fails_On_FNF", "no", NULL);
 	g_assert_no_error(error);
 	unchanged_snapshot(&u);
 	before = now_s();
@@ -1880,7 +1833,8 @@ test_resync_failure(TrTest *t)
 	assert_unchanged(&u);
 
 	/* Provision_Enable = no: refused, nothing fetched, the last result kept */
-	set_parameters(c->device, &error, "Provision_Enable", "no", "Profile_Rule", bad, NULL);
+	tr_test_try_set_parameters(c->device, &error, "Provision_Enable", "no", "Profile_Rule", bad,
+				   NULL);
 	g_assert_no_error(error);
 	unchanged_snapshot(&u);
 	hits = tr_test_http_hits(server, NULL);
@@ -2000,9 +1954,10 @@ test_registration_sipp(TrTest *t)
 	/* 200 OK for 120 s */
 	ok = tr_test_sipp_start(t, "ok", tr_test_sipp_ok, registrar);
 	before = now_s();
-	set_parameters(c->device, &error, "Proxy_1_", proxy, "User_ID_1_", "1001", "SIP_Port_1_",
-		       sip_port_value, "Register_Expires_1_", "120", "Line_Enable_2_", "no",
-		       "Reg_Retry_Intvl", "1", "Reg_Retry_Random_Delay", "0", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Proxy_1_", proxy, "User_ID_1_", "1001",
+				   "SIP_Port_1_", sip_port_value, "Register_Expires_1_", "120",
+				   "Line_Enable_2_", "no", "Reg_Retry_Intvl", "1",
+				   "Reg_Retry_Random_Delay", "0", NULL);
 	g_assert_no_error(error);
 	wait_line(line, "registered", 200);
 	after = now_s();
@@ -2117,8 +2072,8 @@ test_registration_no_transport(TrTest *t)
 	c = client_new_session();
 	line = line_at(c->objects, LINE1_PATH);
 	tcp.line = line;
-	set_parameters(c->device, &error, "Proxy_1_", "127.0.0.1:5999", "User_ID_1_", "1001",
-		       "Line_Enable_2_", "no", NULL);
+	tr_test_try_set_parameters(c->device, &error, "Proxy_1_", "127.0.0.1:5999", "User_ID_1_",
+				   "1001", "Line_Enable_2_", "no", NULL);
 	g_assert_no_error(error);
 	wait_line(line, "failed", 0);
 	tr_test_assert_contains(tr_dbus_line_get_last_error(line),
@@ -2128,7 +2083,7 @@ test_registration_no_transport(TrTest *t)
 	g_assert_cmpint(tr_dbus_line_get_registered_until(line), ==, 0);
 
 	/* another transport: the same */
-	set_parameters(c->device, &error, "SIP_Transport_1_", "TCP", NULL);
+	tr_test_try_set_parameters(c->device, &error, "SIP_Transport_1_", "TCP", NULL);
 	g_assert_no_error(error);
 	g_assert_true(tr_test_wait_until(line_error_is, &tcp));
 	g_assert_cmpstr(tr_dbus_line_get_registration_state(line), ==, "failed");
@@ -2179,10 +2134,6 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 
-	if (g_getenv("TIPRINGD") == NULL) {
-		g_printerr("TIPRINGD must name the tipringd to test\n");
-		return 1;
-	}
 	tr_test_add_isolated(tests, G_N_ELEMENTS(tests), "tipring-test-dbus-XXXXXX",
 			     TR_TEST_SESSION_BUS);
 	return g_test_run();

@@ -16,7 +16,7 @@
 
 #include "tr-catalog.h"
 #include "tr-dbus-generated.h"
-#include "tr-test-daemon.h"
+#include "tr-test-line.h"
 
 /*
  * The web front-end (webui/) of a real tipringd, over HTTP: sessions and
@@ -145,48 +145,6 @@ daemon_free(Daemon *daemon)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Daemon, daemon_free)
 
-/* NAME, VALUE, ..., NULL */
-static void set_parameters(TrDbusDevice *device, const gchar *name, ...) G_GNUC_NULL_TERMINATED;
-
-static void
-set_parameters(TrDbusDevice *device, const gchar *name, ...)
-{
-	g_autoptr(GError) error = NULL;
-	GVariantBuilder builder;
-	va_list ap;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-	va_start(ap, name);
-	for (; name != NULL; name = va_arg(ap, const gchar *))
-		g_variant_builder_add(&builder, "{ss}", name, va_arg(ap, const gchar *));
-	va_end(ap);
-	tr_dbus_device_call_set_parameters_sync(device, g_variant_builder_end(&builder), NULL,
-						&error);
-	g_assert_no_error(error);
-}
-
-static gchar *
-get_parameter(TrDbusDevice *device, const gchar *name)
-{
-	const gchar *names[] = {name, NULL};
-	g_autoptr(GVariant) values = NULL;
-	g_autoptr(GError) error = NULL;
-	gchar *value = NULL;
-
-	tr_dbus_device_call_get_parameters_sync(device, names, &values, NULL, &error);
-	g_assert_no_error(error);
-	g_assert_true(g_variant_lookup(values, name, "s", &value));
-	return value;
-}
-
-static void
-assert_parameter(TrDbusDevice *device, const gchar *name, const gchar *expected)
-{
-	g_autofree gchar *value = get_parameter(device, name);
-
-	g_assert_cmpstr(value, ==, expected);
-}
-
 static void
 import_profile(TrDbusDevice *device, const gchar *profile)
 {
@@ -205,7 +163,7 @@ import_profile(TrDbusDevice *device, const gchar *profile)
 static void
 sync_with_daemon(Daemon *daemon)
 {
-	g_autofree gchar *value = get_parameter(daemon->device, "Line_Enable_1_");
+	g_autofree gchar *value = tr_test_get_parameter(daemon->device, "Line_Enable_1_");
 
 	drain_main_context();
 }
@@ -593,16 +551,6 @@ wait_web(const gchar *host, guint port, gboolean up)
 
 /* --- checks --- */
 
-static guint
-count_occurrences(const gchar *haystack, const gchar *needle)
-{
-	guint n = 0;
-
-	for (const gchar *p = strstr(haystack, needle); p != NULL; p = strstr(p + 1, needle))
-		n++;
-	return n;
-}
-
 /* the names of an XML flat profile whose user access is ACCESS (ua="...") */
 static GPtrArray *
 profile_names_with_access(const gchar *xml, const gchar *access)
@@ -828,7 +776,7 @@ test_no_password_remote(TrTest *t)
 		g_autoptr(Reply) r = web_post_form(remote, "/admin/", "csrf", csrf, "Admin_Passwd",
 						   "taken-over", NULL);
 		assert_status(r, SOUP_STATUS_FORBIDDEN);
-		assert_parameter(daemon->device, "Admin_Passwd", "");
+		tr_test_assert_parameter(daemon->device, "Admin_Passwd", "");
 	}
 	/* the user pages (no user password) are not the admin's */
 	{
@@ -865,7 +813,7 @@ test_login(TrTest *t)
 	gint64 locked_at;
 	guint tries = 0;
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 
 	{
@@ -1004,8 +952,8 @@ test_password_hashed(TrTest *t)
 	const gchar *const everything[] = {NULL};
 	GStatBuf st;
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, "User_Password", "Us3r-Pa55",
-		       NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, "User_Password",
+			       "Us3r-Pa55", NULL);
 	g_assert_true(g_file_get_contents(path, &contents, NULL, &error));
 	g_assert_no_error(error);
 	tr_test_assert_lacks(contents, ADMIN_PASSWORD);
@@ -1016,8 +964,8 @@ test_password_hashed(TrTest *t)
 	g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
 
 	/* D-Bus shows neither the password nor its hash */
-	assert_parameter(daemon->device, "Admin_Passwd", MASK);
-	assert_parameter(daemon->device, "User_Password", MASK);
+	tr_test_assert_parameter(daemon->device, "Admin_Passwd", MASK);
+	tr_test_assert_parameter(daemon->device, "User_Password", MASK);
 	tr_dbus_device_call_get_parameters_sync(daemon->device, everything, &all, NULL, &error);
 	g_assert_no_error(error);
 	printed = g_variant_print(all, FALSE);
@@ -1065,7 +1013,7 @@ test_password_change_logs_out(TrTest *t)
 	g_autoptr(Web) user = web_new(LOOPBACK, port);
 	g_autofree gchar *user_sid = NULL;
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	web_login_ok(admin, "admin", ADMIN_PASSWORD);
 	web_login_ok(admin2, "admin", ADMIN_PASSWORD);
@@ -1079,7 +1027,7 @@ test_password_change_logs_out(TrTest *t)
 		assert_status(r, SOUP_STATUS_OK);
 	}
 
-	set_parameters(daemon->device, "Admin_Passwd", "N3w-Pa55", NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", "N3w-Pa55", NULL);
 	{
 		g_autoptr(Reply) r = web_get(admin, "/admin/");
 		assert_redirect(r, "/login?account=admin&next=/admin/");
@@ -1103,7 +1051,7 @@ test_password_change_logs_out(TrTest *t)
 	web_login_ok(admin, "admin", "N3w-Pa55");
 
 	/* clearing it ends the sessions too */
-	set_parameters(daemon->device, "Admin_Passwd", "", NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", "", NULL);
 	{
 		g_autoptr(Reply) r = web_get(admin, "/admin/");
 		/* on loopback without a password: a new admin session at once */
@@ -1139,7 +1087,7 @@ test_csrf(TrTest *t)
 	const gchar *const longer_origin[] = {"Origin", prefix_origin, NULL};
 	const gchar *const good[] = {"Origin", origin, "Sec-Fetch-Site", "same-origin", NULL};
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	web_login_ok(w, "admin", ADMIN_PASSWORD);
 	web_login_ok(other, "admin", ADMIN_PASSWORD);
@@ -1181,7 +1129,7 @@ test_csrf(TrTest *t)
 				g_printerr("a POST with %s was not refused\n", refused[i].what);
 			assert_status(r, SOUP_STATUS_FORBIDDEN);
 			tr_test_assert_contains(r->body, "security token is missing or stale");
-			assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
+			tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
 		}
 	}
 	/* the upload too */
@@ -1199,7 +1147,7 @@ test_csrf(TrTest *t)
 			w, "/admin/", good,
 			(const gchar *const[]){"csrf", csrf, "Cfwd_All_Dest_1_", "777", NULL});
 		assert_redirect(r, "/admin/?saved=1");
-		assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
+		tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
 	}
 
 	/* the login form needs the token: with the right password but none, no login */
@@ -1371,10 +1319,10 @@ test_user_level(TrTest *t)
 			assert_status(r, SOUP_STATUS_FORBIDDEN);
 		}
 	}
-	assert_parameter(daemon->device, "Proxy_1_", "");
-	assert_parameter(daemon->device, "Admin_Passwd", "");
-	assert_parameter(daemon->device, "Cfwd_Busy_Dest_1_", "100");
-	assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
+	tr_test_assert_parameter(daemon->device, "Proxy_1_", "");
+	tr_test_assert_parameter(daemon->device, "Admin_Passwd", "");
+	tr_test_assert_parameter(daemon->device, "Cfwd_Busy_Dest_1_", "100");
+	tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
 	assert_no_change(daemon);
 
 	/* what the user may change, the user can */
@@ -1382,11 +1330,11 @@ test_user_level(TrTest *t)
 		g_autoptr(Reply) r =
 			web_post_form(user, "/", "csrf", csrf, "Cfwd_All_Dest_1_", "123", NULL);
 		assert_redirect(r, "/?saved=1");
-		assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "123");
+		tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "123");
 	}
 
 	/* with an admin password, the admin's pages are not the user's */
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	{
 		const gchar *const admin_paths[] = {"/admin/", "/admin/advanced",
 						    "/admin/config.xml",
@@ -1405,7 +1353,7 @@ test_user_level(TrTest *t)
 		g_autoptr(Reply) r = web_post_form(user, "/admin/", "csrf", csrf, "Proxy_1_",
 						   "evil.example", NULL);
 		assert_redirect(r, "/login?account=admin&next=/admin/");
-		assert_parameter(daemon->device, "Proxy_1_", "");
+		tr_test_assert_parameter(daemon->device, "Proxy_1_", "");
 	}
 	{
 		g_autoptr(SoupMultipart) multipart =
@@ -1420,7 +1368,7 @@ test_user_level(TrTest *t)
 						file);
 		r = web_send(user, soup_message_new_from_multipart(url, multipart));
 		assert_redirect(r, "/login?account=admin&next=/admin/profile");
-		assert_parameter(daemon->device, "Proxy_1_", "");
+		tr_test_assert_parameter(daemon->device, "Proxy_1_", "");
 	}
 	daemon_stop(daemon);
 	tr_test_assert_contains(daemon->d->err, "user session from 127.0.0.1 posted parameters it "
@@ -1437,15 +1385,15 @@ test_escaping(TrTest *t)
 	g_autoptr(Web) admin = web_new(LOOPBACK, port);
 	const gchar *const pages[] = {"/", "/advanced", "/admin/", "/admin/advanced"};
 
-	set_parameters(daemon->device, "Cfwd_All_Dest_1_", EVIL, "Display_Name_1_", EVIL, "GPP_A",
-		       EVIL, NULL);
+	tr_test_set_parameters(daemon->device, "Cfwd_All_Dest_1_", EVIL, "Display_Name_1_", EVIL,
+			       "GPP_A", EVIL, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	for (guint i = 0; i < G_N_ELEMENTS(pages); i++) {
 		Web *w = g_str_has_prefix(pages[i], "/admin") ? admin : user;
 		g_autoptr(Reply) r = web_get(w, pages[i]);
 		assert_status(r, SOUP_STATUS_OK);
 		/* value and data-stored of Cfwd_All_Dest_1_ at least */
-		g_assert_cmpuint(count_occurrences(r->body, EVIL_ESCAPED), >=, 2);
+		g_assert_cmpuint(tr_test_count_occurrences(r->body, EVIL_ESCAPED), >=, 2);
 		tr_test_assert_lacks(r->body, "<script>");
 		tr_test_assert_lacks(r->body, "alert(1)</script>");
 		tr_test_assert_lacks(r->body, "\"'&");
@@ -1453,7 +1401,7 @@ test_escaping(TrTest *t)
 	/* the admin sees all three */
 	{
 		g_autoptr(Reply) r = web_get(admin, "/admin/advanced");
-		g_assert_cmpuint(count_occurrences(r->body, EVIL_ESCAPED), ==, 6);
+		g_assert_cmpuint(tr_test_count_occurrences(r->body, EVIL_ESCAPED), ==, 6);
 	}
 	/* XML-escaped in the profiles */
 	{
@@ -1719,7 +1667,7 @@ test_request_limits(TrTest *t)
 		g_autoptr(Reply) r = web_get(admin, "/admin/");
 		assert_status(r, SOUP_STATUS_OK);
 	}
-	assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
+	tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
 	daemon_stop(daemon);
 }
 
@@ -1734,7 +1682,7 @@ test_submit(TrTest *t)
 	const gchar *const changed[] = {"Line_Enable_2_", "Display_Name_1_", "Cfwd_All_Dest_1_",
 					NULL};
 
-	set_parameters(daemon->device, "Password_1_", "sip-secret-1", NULL);
+	tr_test_set_parameters(daemon->device, "Password_1_", "sip-secret-1", NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	csrf = web_csrf(admin, "/admin/advanced");
 	forget_changes(daemon);
@@ -1762,8 +1710,8 @@ test_submit(TrTest *t)
 		g_autofree gchar *token = page_csrf(r->body);
 		g_assert_cmpstr(token, ==, csrf);
 	}
-	assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
-	assert_parameter(daemon->device, "Line_Enable_1_", "yes");
+	tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "");
+	tr_test_assert_parameter(daemon->device, "Line_Enable_1_", "yes");
 	assert_no_change(daemon);
 
 	/* the mask posted back changes no password */
@@ -1776,8 +1724,8 @@ test_submit(TrTest *t)
 		assert_no_change(daemon);
 		profile = web_get(admin, "/admin/config.xml");
 		tr_test_assert_contains(profile->body, ">sip-secret-1</Password_1_>");
-		assert_parameter(daemon->device, "Admin_Passwd", "");
-		assert_parameter(daemon->device, "User_Password", "");
+		tr_test_assert_parameter(daemon->device, "Admin_Passwd", "");
+		tr_test_assert_parameter(daemon->device, "User_Password", "");
 	}
 	/* the page itself shows the mask, never the password */
 	{
@@ -1810,17 +1758,17 @@ test_submit(TrTest *t)
 		for (guint i = 0; changed[i] != NULL; i++)
 			g_assert_true(g_strv_contains((const gchar *const *)got, changed[i]));
 	}
-	assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "5551234");
-	assert_parameter(daemon->device, "Line_Enable_2_", "no");
-	assert_parameter(daemon->device, "Display_Name_1_", "Alice & Bob");
-	assert_parameter(daemon->device, "Cfwd_No_Ans_Delay_1_", "20");
+	tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "5551234");
+	tr_test_assert_parameter(daemon->device, "Line_Enable_2_", "no");
+	tr_test_assert_parameter(daemon->device, "Display_Name_1_", "Alice & Bob");
+	tr_test_assert_parameter(daemon->device, "Cfwd_No_Ans_Delay_1_", "20");
 
 	/* values are taken as the store takes them: "TRUE" is stored as yes */
 	{
 		g_autoptr(Reply) r = web_post_form(admin, "/admin/", "csrf", csrf, "Line_Enable_2_",
 						   "TRUE", NULL);
 		assert_redirect(r, "/admin/?saved=1");
-		assert_parameter(daemon->device, "Line_Enable_2_", "yes");
+		tr_test_assert_parameter(daemon->device, "Line_Enable_2_", "yes");
 	}
 	daemon_stop(daemon);
 	tr_test_assert_contains(daemon->d->err, "admin from 127.0.0.1 changed");
@@ -1854,7 +1802,7 @@ test_profiles(TrTest *t)
 		g_strdup_printf("attachment; filename=\"SPA2102-%s.xml\"", mac);
 	g_autofree gchar *csrf = NULL;
 
-	set_parameters(daemon->device, "Password_1_", "sip-secret-1", NULL);
+	tr_test_set_parameters(daemon->device, "Password_1_", "sip-secret-1", NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	{
 		g_autoptr(Reply) r = web_get(admin, "/admin/config.xml");
@@ -1906,8 +1854,8 @@ test_profiles(TrTest *t)
 		tr_test_assert_contains(page->body,
 					"Profile applied: 1 unknown parameters were ignored.");
 	}
-	assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
-	assert_parameter(daemon->device, "Cfwd_Busy_Dest_1_", "555");
+	tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
+	tr_test_assert_parameter(daemon->device, "Cfwd_Busy_Dest_1_", "555");
 	sync_with_daemon(daemon);
 	g_assert_cmpuint(daemon->changes->len, ==, 1);
 	g_ptr_array_set_size(daemon->changes, 0);
@@ -1942,19 +1890,19 @@ test_profiles(TrTest *t)
 						    "</Cfwd_All_Dest_1_></flat-profile>");
 		assert_status(r, SOUP_STATUS_UNPROCESSABLE_ENTITY);
 	}
-	assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
-	assert_parameter(daemon->device, "Line_Enable_1_", "yes");
+	tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
+	tr_test_assert_parameter(daemon->device, "Line_Enable_1_", "yes");
 	assert_no_change(daemon);
 
 	/* the admin's own download restores what was changed since */
 	{
 		g_autoptr(Reply) saved = web_get(admin, "/admin/config.xml");
 		g_autoptr(Reply) r = NULL;
-		set_parameters(daemon->device, "Cfwd_All_Dest_1_", "000", "Password_1_", "other",
-			       NULL);
+		tr_test_set_parameters(daemon->device, "Cfwd_All_Dest_1_", "000", "Password_1_",
+				       "other", NULL);
 		r = upload_profile(admin, csrf, "SPA2102.xml", saved->body);
 		assert_redirect(r, "/admin/advanced?imported=0");
-		assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
+		tr_test_assert_parameter(daemon->device, "Cfwd_All_Dest_1_", "777");
 		g_clear_pointer(&saved, reply_free);
 		saved = web_get(admin, "/admin/config.xml");
 		tr_test_assert_contains(saved->body, ">sip-secret-1</Password_1_>");
@@ -2114,7 +2062,7 @@ test_events(TrTest *t)
 	gint64 opened;
 	guint n;
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	/* not without a session */
 	{
@@ -2160,7 +2108,7 @@ test_events(TrTest *t)
 
 	/* line 1 switched off over D-Bus: the stream tells */
 	n = events->events->len;
-	set_parameters(daemon->device, "Line_Enable_1_", "no", NULL);
+	tr_test_set_parameters(daemon->device, "Line_Enable_1_", "no", NULL);
 	for (;;) {
 		g_autoptr(GHashTable) next = events_wait(events, ++n);
 		if (g_strcmp0(g_hash_table_lookup(next, "line1.state"), "Disabled") == 0) {
@@ -2174,7 +2122,7 @@ test_events(TrTest *t)
 		g_assert_cmpstr(g_hash_table_lookup(now, "line1.state"), ==, "Disabled");
 	}
 	/* and on again */
-	set_parameters(daemon->device, "Line_Enable_1_", "yes", NULL);
+	tr_test_set_parameters(daemon->device, "Line_Enable_1_", "yes", NULL);
 	for (;;) {
 		g_autoptr(GHashTable) next = events_wait(events, ++n);
 		if (g_strcmp0(g_hash_table_lookup(next, "line1.state"), "Disabled") != 0)
@@ -2196,11 +2144,11 @@ test_events(TrTest *t)
 		g_autoptr(GHashTable) values = events_wait(admin_events, 1);
 		g_assert_true(g_hash_table_contains(values, "resync.result"));
 		/* the admin's password changed: the admin's stream ends, the user's goes on */
-		set_parameters(daemon->device, "Admin_Passwd", "N3w-Pa55", NULL);
+		tr_test_set_parameters(daemon->device, "Admin_Passwd", "N3w-Pa55", NULL);
 		g_assert_true(tr_test_wait_until(flag_is_set, &admin_events->ended));
 	}
 	g_assert_false(events->ended);
-	set_parameters(daemon->device, "Line_Enable_1_", "no", NULL);
+	tr_test_set_parameters(daemon->device, "Line_Enable_1_", "no", NULL);
 	for (;;) {
 		g_autoptr(GHashTable) next = events_wait(events, ++n);
 		g_assert_false(has_key_with_prefix(next, "resync."));
@@ -2246,7 +2194,7 @@ test_port_change(TrTest *t)
 		tr_test_assert_contains(r->body, info);
 	}
 
-	set_parameters(daemon->device, "Web_Server_Port", value, NULL);
+	tr_test_set_parameters(daemon->device, "Web_Server_Port", value, NULL);
 	wait_web(LOOPBACK, second, TRUE);
 	wait_web(LOOPBACK, first, FALSE);
 	{
@@ -2259,10 +2207,10 @@ test_port_change(TrTest *t)
 		tr_test_assert_contains(r->body, info);
 	}
 
-	set_parameters(daemon->device, "Enable_Web_Server", "no", NULL);
+	tr_test_set_parameters(daemon->device, "Enable_Web_Server", "no", NULL);
 	wait_web(LOOPBACK, second, FALSE);
 	g_assert_false(web_answers(LOOPBACK, first));
-	set_parameters(daemon->device, "Enable_Web_Server", "yes", NULL);
+	tr_test_set_parameters(daemon->device, "Enable_Web_Server", "yes", NULL);
 	wait_web(LOOPBACK, second, TRUE);
 	daemon_stop(daemon);
 	tr_test_assert_contains(daemon->d->err, "the web server is off (Enable_Web_Server)");
@@ -2280,8 +2228,8 @@ test_two_devices(TrTest *t)
 	g_autoptr(Web) desk = web_new(LOOPBACK, port + 1);
 	g_autofree gchar *ata_sid = NULL;
 
-	set_parameters(phone, "Display_Name_1_", "Desk Phone One", NULL);
-	set_parameters(daemon->device, "Display_Name_1_", "Adapter Line", NULL);
+	tr_test_set_parameters(phone, "Display_Name_1_", "Desk Phone One", NULL);
+	tr_test_set_parameters(daemon->device, "Display_Name_1_", "Adapter Line", NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	wait_web(LOOPBACK, port + 1, TRUE);
 	{
@@ -2304,7 +2252,7 @@ test_two_devices(TrTest *t)
 	g_assert_cmpstr(ata->cookie_name, !=, desk->cookie_name);
 
 	/* a session of one device is nothing to the other, even under its cookie name */
-	set_parameters(phone, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(phone, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	ata_sid = g_strdup(ata->sid);
 	g_free(desk->sid);
 	desk->sid = g_strdup(ata_sid);
@@ -2382,7 +2330,7 @@ test_language(TrTest *t)
 	/* the device's setting wins over the browser */
 	g_free(w->accept_language);
 	w->accept_language = g_strdup("en-US,en;q=0.9");
-	set_parameters(daemon->device, "Language_Selection", "German", NULL);
+	tr_test_set_parameters(daemon->device, "Language_Selection", "German", NULL);
 	{
 		g_autoptr(Reply) r = web_get(w, "/");
 		tr_test_assert_contains(r->body, "<html lang=\"de\">");
@@ -2391,7 +2339,7 @@ test_language(TrTest *t)
 		g_autoptr(Reply) r = web_get(w, "/login");
 		tr_test_assert_contains(r->body, "<html lang=\"de\">");
 	}
-	set_parameters(daemon->device, "Language_Selection", "English", NULL);
+	tr_test_set_parameters(daemon->device, "Language_Selection", "English", NULL);
 	g_free(w->accept_language);
 	w->accept_language = g_strdup("de");
 	{
@@ -2399,7 +2347,7 @@ test_language(TrTest *t)
 		tr_test_assert_contains(r->body, "<html lang=\"en\">");
 	}
 	/* empty: the browser decides again */
-	set_parameters(daemon->device, "Language_Selection", "", NULL);
+	tr_test_set_parameters(daemon->device, "Language_Selection", "", NULL);
 	{
 		g_autoptr(Reply) r = web_get(w, "/");
 		tr_test_assert_contains(r->body, "<html lang=\"de\">");
@@ -2431,7 +2379,7 @@ test_no_password_host_name(TrTest *t)
 	assert_raw_status(port, local, SOUP_STATUS_OK);
 	assert_raw_status(port, address, SOUP_STATUS_OK);
 	/* with a password set, a name is fine: the login protects */
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	assert_raw_status(port, evil, SOUP_STATUS_SEE_OTHER);
 	daemon_stop(daemon);
 	g_assert_true(tr_test_daemon_output_contains(daemon->d, "by a host name while no admin "
@@ -2446,7 +2394,7 @@ test_sessions_eviction(TrTest *t)
 	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
 	g_autoptr(Web) admin = web_new(LOOPBACK, port);
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	web_login_ok(admin, "admin", ADMIN_PASSWORD);
 	/* the admin idle a little (sessions count whole seconds), so that every
@@ -2475,7 +2423,7 @@ test_next_injection(TrTest *t)
 	g_autoptr(Daemon) daemon = daemon_start(t, spa2102, port, LOOPBACK);
 	g_autoptr(Web) w = web_new(LOOPBACK, port);
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	{
 		g_autoptr(Reply) r = web_get(
@@ -2524,8 +2472,8 @@ test_https(TrTest *t)
 	g_assert_true(tr_dbus_device_call_create_certificate_sync(daemon->device, "", "", &pem,
 								  NULL, &error));
 	g_assert_no_error(error);
-	set_parameters(daemon->device, "Web_Server_HTTPS_Port", https_port,
-		       "Enable_Web_Server_HTTPS", "yes", NULL);
+	tr_test_set_parameters(daemon->device, "Web_Server_HTTPS_Port", https_port,
+			       "Enable_Web_Server_HTTPS", "yes", NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	/* the listener moves half a second after the change */
 	for (guint i = 0; i < 100 && !tcp_port_free(LOOPBACK, https); i++)
@@ -2596,7 +2544,7 @@ test_https(TrTest *t)
 		g_assert_true(g_file_set_contents_full(
 			both, joined, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
 		g_assert_no_error(error);
-		set_parameters(daemon->device, "Web_Server_Certificate_File", both, NULL);
+		tr_test_set_parameters(daemon->device, "Web_Server_Certificate_File", both, NULL);
 		configured = g_tls_certificate_new_from_file(both, &error);
 		g_assert_no_error(error);
 		/* the listener moves half a second after the change */
@@ -2749,7 +2697,7 @@ test_login_parallel(TrTest *t)
 	guint refused = 0, tried = 0;
 	const guint n = 8;
 
-	set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, NULL);
 	wait_web(LOOPBACK, port, TRUE);
 	csrf = web_csrf(w, "/login");
 	body = g_strdup_printf("csrf=%s&account=admin&password=wrong", csrf);
@@ -2823,10 +2771,6 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 
-	if (g_getenv("TIPRINGD") == NULL) {
-		g_printerr("TIPRINGD must name the tipringd to test\n");
-		return 1;
-	}
 	tr_test_add_isolated(tests, G_N_ELEMENTS(tests), "tipring-test-webui-XXXXXX",
 			     TR_TEST_NO_BUS);
 	return g_test_run();

@@ -8,12 +8,11 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-/* the test's process, in the subprocess: what spawned children must be born of */
-static pid_t test_pid;
 
 /* waiting */
 
@@ -111,8 +110,28 @@ child_setup(gpointer user_data)
 {
 	/* the child goes when the test goes, even when an assertion aborts it */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != test_pid)
+	if (getppid() != (pid_t)GPOINTER_TO_INT(user_data))
 		_exit(127);
+}
+
+void
+tr_test_launcher_die_with_test(GSubprocessLauncher *launcher)
+{
+	g_subprocess_launcher_set_child_setup(launcher, child_setup, GINT_TO_POINTER(getpid()),
+					      NULL);
+}
+
+static void
+exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
+	*(gboolean *)user_data = TRUE;
+}
+
+void
+tr_test_watch_exit(GSubprocess *proc, gboolean *exited)
+{
+	g_subprocess_wait_async(proc, NULL, exited_cb, exited);
 }
 
 void
@@ -139,7 +158,7 @@ tr_test_daemon_spawn(TrTest *t, const gchar *const *env, const gchar *const *arg
 	TrTestDaemon *d = g_new0(TrTestDaemon, 1);
 
 	tr_test_launcher_apply_env(launcher, env);
-	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+	tr_test_launcher_die_with_test(launcher);
 	g_autofree gchar *web_port = NULL;
 	gboolean web_given = FALSE;
 
@@ -365,7 +384,6 @@ tr_test_run_body(void (*body)(TrTest *t))
 	g_autofree gchar *escaped = NULL;
 	TrTest t = {0};
 
-	test_pid = getpid();
 	t.dir = g_strdup(g_getenv("TIPRING_TEST_DIR"));
 	g_assert_nonnull(t.dir);
 	t.state_dir = g_build_filename(t.dir, "state", NULL);
@@ -423,10 +441,108 @@ void
 tr_test_add_isolated(const TrTestCase *cases, guint n_cases, const gchar *dir_template,
 		     TrTestBus bus)
 {
+	if (g_getenv("TIPRINGD") == NULL) {
+		g_printerr("TIPRINGD must name the tipringd to test\n");
+		exit(1);
+	}
 	isolated_dir_template = dir_template;
 	isolated_bus = bus;
 	for (guint i = 0; i < n_cases; i++)
 		g_test_add_data_func(cases[i].path, &cases[i], run_isolated);
+}
+
+/* the runner of cases that report */
+
+/* the report: "M text" for a message, "I text" for an incomplete case */
+static gchar *
+report_path_in(const gchar *dir)
+{
+	return g_build_filename(dir, "report", NULL);
+}
+
+void
+tr_test_report(gchar kind, const gchar *text)
+{
+	g_autofree gchar *path = report_path_in(g_getenv("TIPRING_TEST_DIR"));
+	g_autofree gchar *escaped = g_strdelimit(g_strdup(text), "\n", ' ');
+	g_autofree gchar *line = g_strdup_printf("%c %s\n", kind, escaped);
+	FILE *f = fopen(path, "a");
+
+	g_assert_nonnull(f);
+	fputs(line, f);
+	fclose(f);
+}
+
+/* "# PREFIXTEXT" to stderr, and TEXT to the report as KIND */
+static void
+report_printed(gchar kind, const gchar *prefix, const gchar *format, va_list ap)
+{
+	g_autofree gchar *text = g_strdup_vprintf(format, ap);
+
+	g_printerr("# %s%s\n", prefix, text);
+	tr_test_report(kind, text);
+}
+
+void
+tr_test_note(const gchar *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	report_printed('M', "", format, ap);
+	va_end(ap);
+}
+
+void
+tr_test_incomplete(const gchar *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	report_printed('I', "INCOMPLETE: ", format, ap);
+	va_end(ap);
+}
+
+gdouble
+tr_test_ms_since(gint64 start_us)
+{
+	return (g_get_monotonic_time() - start_us) / 1000.0;
+}
+
+void
+tr_test_run_reported(void (*body)(TrTest *t), const gchar *dir_template, guint timeout_s)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *contents = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	if (g_test_subprocess()) {
+		tr_test_run_body(body);
+		return;
+	}
+
+	dir = g_dir_make_tmp(dir_template, &error);
+	g_assert_no_error(error);
+	g_setenv("TIPRING_TEST_DIR", dir, TRUE);
+	g_test_trap_subprocess(NULL, timeout_s * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+	g_unsetenv("TIPRING_TEST_DIR");
+
+	path = report_path_in(dir);
+	if (g_file_get_contents(path, &contents, NULL, NULL))
+		lines = g_strsplit(contents, "\n", -1);
+	for (guint i = 0; lines != NULL && lines[i] != NULL; i++) {
+		if (g_str_has_prefix(lines[i], "M "))
+			g_test_message("%s", lines[i] + 2);
+		else if (g_str_has_prefix(lines[i], "I "))
+			g_string_append_printf(why, "%s%s", why->len > 0 ? "; " : "", lines[i] + 2);
+	}
+	tr_test_remove_tree(dir);
+	g_test_trap_assert_passed();
+	if (why->len > 0)
+		g_test_incomplete(why->str);
 }
 
 /* ports */
@@ -499,13 +615,6 @@ const gchar tr_test_sipp_ok[] = TR_TEST_SIPP_SCENARIO(
 		TR_TEST_SIPP_ANSWER("200 OK", "[last_Contact:];expires=120\n")
 			TR_TEST_SIPP_REGISTER("e2", "0") TR_TEST_SIPP_ANSWER("200 OK", ""));
 
-static void
-sipp_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
-	*(gboolean *)user_data = TRUE;
-}
-
 static gboolean
 sipp_is_done(gconstpointer data)
 {
@@ -568,13 +677,13 @@ tr_test_sipp_start(TrTest *t, const gchar *name, const gchar *scenario, guint po
 	g_assert_no_error(error);
 	g_subprocess_launcher_set_cwd(launcher, t->dir);
 	g_subprocess_launcher_set_stdout_file_path(launcher, s->screen);
-	g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+	tr_test_launcher_die_with_test(launcher);
 	s->proc = g_subprocess_launcher_spawn(launcher, &error, "sipp", "-sf", file, "-i",
 					      "127.0.0.1", "-p", port_arg, "-m", "1", "-nostdin",
 					      "-timeout", SIPP_TIMEOUT, "-timeout_error",
 					      "-trace_msg", "-message_file", s->messages, NULL);
 	g_assert_no_error(error);
-	g_subprocess_wait_async(s->proc, NULL, sipp_exited_cb, &s->exited);
+	tr_test_watch_exit(s->proc, &s->exited);
 	poll_until(sipp_listens, &w);
 	if (s->exited || !udp_port_bound(port)) {
 		sipp_print_logs(s);
@@ -617,4 +726,14 @@ tr_test_assert_lacks(const gchar *haystack, const gchar *needle)
 	if (at != NULL)
 		g_printerr("'%s' found in: ...%.200s\n", needle, at);
 	g_assert_null(at);
+}
+
+guint
+tr_test_count_occurrences(const gchar *haystack, const gchar *needle)
+{
+	guint n = 0;
+
+	for (const gchar *p = strstr(haystack, needle); p != NULL; p = strstr(p + 1, needle))
+		n++;
+	return n;
 }

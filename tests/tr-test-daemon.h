@@ -90,6 +90,10 @@ void tr_test_wait_listening(const gchar *address, TrTestDaemon *d);
 
 /* sets LC_ALL=C, unsets LANGUAGE, then applies ENV as tr_test_daemon_spawn() does */
 void tr_test_launcher_apply_env(GSubprocessLauncher *launcher, const gchar *const *env);
+/* what LAUNCHER spawns dies with this process (PR_SET_PDEATHSIG, SIGTERM) */
+void tr_test_launcher_die_with_test(GSubprocessLauncher *launcher);
+/* sets *EXITED, from the main context, once PROC has exited */
+void tr_test_watch_exit(GSubprocess *proc, gboolean *exited);
 
 /* the runner: every test in a subprocess of its own */
 
@@ -105,7 +109,8 @@ typedef enum {
 } TrTestBus;
 
 /*
- * g_test_add() for each case: the parent makes a directory from
+ * g_test_add() for each case (the program exits with 1 if $TIPRINGD does
+ * not name the tipringd to test): the parent makes a directory from
  * DIR_TEMPLATE (g_dir_make_tmp()) and, with TR_TEST_SESSION_BUS, a private
  * session bus, runs the case's body in a subprocess (30 s at most), then
  * takes both down; in the subprocess the body runs, then every daemon left
@@ -117,6 +122,28 @@ void tr_test_add_isolated(const TrTestCase *cases, guint n_cases, const gchar *d
 
 /* removes PATH and everything below it; links are not followed */
 void tr_test_remove_tree(const gchar *path);
+
+/*
+ * The runner of cases that report: the subprocess's stdout is not shown, so
+ * what the body measures (tr_test_note()) and a known bug that it meets
+ * (tr_test_incomplete()) go to a report file in its directory, which the
+ * parent replays as g_test_message() and g_test_incomplete().
+ */
+
+/*
+ * A case's test function: in the subprocess, tr_test_run_body(BODY); in the
+ * parent, a directory from DIR_TEMPLATE, the subprocess (TIMEOUT_S at most),
+ * the report replayed, the directory removed. Its stderr is the test's.
+ */
+void tr_test_run_reported(void (*body)(TrTest *t), const gchar *dir_template, guint timeout_s);
+/* in the body: TEXT as a message ('M') or a reason the case is incomplete ('I') */
+void tr_test_report(gchar kind, const gchar *text);
+/* in the body: "# TEXT" to stderr, and TEXT a message of the case */
+void tr_test_note(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
+/* in the body: "# INCOMPLETE: TEXT" to stderr; the case ends incomplete, saying TEXT */
+void tr_test_incomplete(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
+/* milliseconds since START_US (g_get_monotonic_time()) */
+gdouble tr_test_ms_since(gint64 start_us);
 
 /* ports */
 
@@ -183,5 +210,7 @@ const gchar *tr_test_missing_sipp(void);
 /* string checks that show the text when they fail */
 void tr_test_assert_contains(const gchar *haystack, const gchar *needle);
 void tr_test_assert_lacks(const gchar *haystack, const gchar *needle);
+/* how often NEEDLE stands in HAYSTACK, overlaps counted */
+guint tr_test_count_occurrences(const gchar *haystack, const gchar *needle);
 
 G_END_DECLS

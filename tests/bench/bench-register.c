@@ -70,6 +70,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include "tr-test-daemon.h"
 #include "tr-test-sbc.h"
 
 #define ROOT_PATH	   "/org/tipring/Tipring1"
@@ -458,15 +459,6 @@ child_setup(gpointer data)
 	raise_nofile();
 }
 
-static void
-child_exited_cb(GObject *source, GAsyncResult *result, gpointer data)
-{
-	Child *c = data;
-
-	g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
-	c->exited = TRUE;
-}
-
 static gboolean
 child_spawn(Child *c, const gchar *log, const gchar *const *argv, GError **error)
 {
@@ -476,8 +468,7 @@ child_spawn(Child *c, const gchar *log, const gchar *const *argv, GError **error
 	c->log = g_strdup(log);
 	c->parent = getpid();
 	c->exited = FALSE;
-	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
-	g_subprocess_launcher_unsetenv(launcher, "LANGUAGE");
+	tr_test_launcher_apply_env(launcher, NULL);
 	g_subprocess_launcher_set_stdout_file_path(launcher, log);
 	g_subprocess_launcher_set_stderr_file_path(launcher, log);
 	g_subprocess_launcher_set_child_setup(launcher, child_setup, c, NULL);
@@ -487,7 +478,7 @@ child_spawn(Child *c, const gchar *log, const gchar *const *argv, GError **error
 	/* standard input closed at once: no console to read */
 	g_output_stream_close(g_subprocess_get_stdin_pipe(c->proc), NULL, NULL);
 	c->pid = (GPid)g_ascii_strtoll(g_subprocess_get_identifier(c->proc), NULL, 10);
-	g_subprocess_wait_async(c->proc, NULL, child_exited_cb, c);
+	tr_test_watch_exit(c->proc, &c->exited);
 	return TRUE;
 }
 
