@@ -102,7 +102,7 @@ main(int argc, char **argv)
 	g_autofree gchar *state_dir = NULL;
 	g_autofree gchar *p2p = NULL;
 	g_autofree gchar *web_address = NULL;
-	gint web_port = 0;
+	gint web_port = -1;
 	gboolean use_session = FALSE;
 	gboolean use_system = FALSE;
 	gboolean verbose = FALSE;
@@ -137,7 +137,7 @@ main(int argc, char **argv)
 		{"web-port", 0, 0, G_OPTION_ARG_INT, &web_port,
 		 /* TRANSLATORS: --web-port option */
 		 N_("Serve the first device's web pages on PORT instead of its Web_Server_Port; "
-		    "device N on PORT+N"),
+		    "device N on PORT+N; 0: a free port for each"),
 		 N_("PORT")},
 		{"web-address", 0, 0, G_OPTION_ARG_STRING, &web_address,
 		 /* TRANSLATORS: --web-address option */
@@ -165,9 +165,9 @@ main(int argc, char **argv)
 		g_printerr(_("tipringd: choose one of --session, --system and --p2p\n"));
 		return 2;
 	}
-	if (web_port < 0 || web_port > 65535) {
+	if (web_port < -1 || web_port > 65535) {
 		/* TRANSLATORS: --web-port was out of range */
-		g_printerr(_("tipringd: --web-port must be between 1 and 65535\n"));
+		g_printerr(_("tipringd: --web-port must be between 0 and 65535\n"));
 		return 2;
 	}
 	if (web_address != NULL && !g_hostname_is_ip_address(web_address)) {
@@ -197,7 +197,7 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	if (web_port > 0) {
+	if (web_port >= 0) {
 		g_autofree gchar *port = g_strdup_printf("%d", web_port);
 		tr_engine_set_option(engine, "web-port", port);
 	}

@@ -93,23 +93,8 @@ fixture_setup(Fixture *fx, gconstpointer user_data)
 	g_assert_nonnull(fx->engine);
 	/* the web front-end, when its plugin is among the real ones, serves the
 	 * devices on loopback ports of the kernel's choice, not on port 80 */
-	{
-		g_autoptr(GSocket) socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-							 G_SOCKET_PROTOCOL_TCP, &error);
-		g_autoptr(GInetAddress) loopback =
-			g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-		g_autoptr(GSocketAddress) any = g_inet_socket_address_new(loopback, 0);
-		g_autoptr(GSocketAddress) bound = NULL;
-		g_autofree gchar *port = NULL;
-		g_assert_no_error(error);
-		g_assert_true(g_socket_bind(socket, any, FALSE, &error));
-		bound = g_socket_get_local_address(socket, &error);
-		g_assert_no_error(error);
-		port = g_strdup_printf(
-			"%u", g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound)));
-		tr_engine_set_option(fx->engine, "web-address", "127.0.0.1");
-		tr_engine_set_option(fx->engine, "web-port", port);
-	}
+	tr_engine_set_option(fx->engine, "web-address", "127.0.0.1");
+	tr_engine_set_option(fx->engine, "web-port", "0");
 
 	fx->events = g_ptr_array_new_with_free_func(g_free);
 	g_object_set_data_full(G_OBJECT(fx->engine), TEST_PLUGIN_EVENTS_KEY,

@@ -162,12 +162,9 @@ fixture_setup(Fixture *fx, gconstpointer user_data)
 	state_dir = g_build_filename(fx->tmp_dir, "state", NULL);
 	fx->engine = tr_engine_new(state_dir, &error);
 	g_assert_no_error(error);
-	/* the web front-end on a free loopback port, not on every address's port 80 */
-	{
-		g_autofree gchar *port = g_strdup_printf("%u", tr_test_free_tcp_port("127.0.0.1"));
-		tr_engine_set_option(fx->engine, "web-address", "127.0.0.1");
-		tr_engine_set_option(fx->engine, "web-port", port);
-	}
+	/* the web front-end on free loopback ports, not on every address's port 80 */
+	tr_engine_set_option(fx->engine, "web-address", "127.0.0.1");
+	tr_engine_set_option(fx->engine, "web-port", "0");
 	dirs = g_strsplit(path, ":", -1);
 	tr_engine_load_plugins(fx->engine, (const gchar *const *)dirs);
 	tr_engine_start_plugins(fx->engine);

@@ -159,7 +159,6 @@ tr_test_daemon_spawn(TrTest *t, const gchar *const *env, const gchar *const *arg
 
 	tr_test_launcher_apply_env(launcher, env);
 	tr_test_launcher_die_with_test(launcher);
-	g_autofree gchar *web_port = NULL;
 	gboolean web_given = FALSE;
 
 	g_ptr_array_add(argv, (gpointer)g_getenv("TIPRINGD"));
@@ -168,12 +167,11 @@ tr_test_daemon_spawn(TrTest *t, const gchar *const *env, const gchar *const *arg
 		g_ptr_array_add(argv, (gpointer)args[i]);
 		web_given |= g_str_has_prefix(args[i], "--web-");
 	}
-	/* the web pages on loopback ports nobody else uses, not on every
+	/* the web pages on loopback ports of the kernel's choice, not on every
 	 * address's port 80, unless the test chose */
 	if (!web_given) {
-		web_port = g_strdup_printf("--web-port=%u", tr_test_free_tcp_port("127.0.0.1"));
 		g_ptr_array_add(argv, "--web-address=127.0.0.1");
-		g_ptr_array_add(argv, web_port);
+		g_ptr_array_add(argv, "--web-port=0");
 	}
 	g_ptr_array_add(argv, NULL);
 

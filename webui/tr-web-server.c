@@ -1214,9 +1214,11 @@ static void
 open_server(TrWebServer *self)
 {
 	const gchar *override = tr_engine_get_option(self->engine, "web-port");
-	guint port = override != NULL
-			     ? (guint)g_ascii_strtoull(override, NULL, 10) + device_index(self)
-			     : (guint)tr_store_get_int(self->store, "Web_Server_Port");
+	guint base = override != NULL ? (guint)g_ascii_strtoull(override, NULL, 10) : 0;
+	/* --web-port 0: a free port of the kernel's choice for every device */
+	guint port = override == NULL ? (guint)tr_store_get_int(self->store, "Web_Server_Port")
+		     : base == 0      ? 0
+				      : base + device_index(self);
 	g_autoptr(GError) error = NULL;
 
 	close_server(self);
@@ -1229,15 +1231,22 @@ open_server(TrWebServer *self)
 	soup_server_add_early_handler(self->soup, NULL, early_cb, self, NULL);
 	soup_server_add_handler(self->soup, NULL, handler_cb, self, NULL);
 	g_free(self->cookie_name);
-	self->cookie_name = g_strdup_printf("tipring_sid_%u", port);
-
+	self->cookie_name = g_strdup_printf("tipring_sid_d%u", device_index(self));
 	if (!listen_port(self, port, 0, &error)) {
 		g_warning("web: device %u: cannot serve HTTP on port %u: %s (give tipringd "
 			  "--web-port or set Web_Server_Port)",
 			  device_index(self), port, error->message);
 		g_clear_error(&error);
 	} else {
+		if (port == 0) {
+			GSList *uris = soup_server_get_uris(self->soup);
+			port = uris != NULL ? (guint)g_uri_get_port(uris->data) : 0;
+			g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+		}
 		self->http_port = port;
+		/* cookies are per host, not per port: one name per server */
+		g_free(self->cookie_name);
+		self->cookie_name = g_strdup_printf("tipring_sid_%u", port);
 		g_message("web: device %u: web pages on http://%s:%u/", device_index(self),
 			  tr_engine_get_option(self->engine, "web-address") ?: "localhost", port);
 	}
