@@ -1238,10 +1238,17 @@ open_server(TrWebServer *self)
 			  device_index(self), port, error->message);
 		g_clear_error(&error);
 	} else {
+		/* the kernel's choice, from the listening socket (libsoup 3.2's
+		 * soup_server_get_uris() leaks the address it asks for) */
 		if (port == 0) {
-			GSList *uris = soup_server_get_uris(self->soup);
-			port = uris != NULL ? (guint)g_uri_get_port(uris->data) : 0;
-			g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+			GSList *listeners = soup_server_get_listeners(self->soup);
+			g_autoptr(GSocketAddress) local =
+				listeners != NULL
+					? g_socket_get_local_address(listeners->data, NULL)
+					: NULL;
+			if (G_IS_INET_SOCKET_ADDRESS(local))
+				port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+			g_slist_free(listeners);
 		}
 		self->http_port = port;
 		/* cookies are per host, not per port: one name per server */
