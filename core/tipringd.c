@@ -6,14 +6,18 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "tr-bus.h"
 #include "tr-dbus-server.h"
 #include "tr-engine.h"
 #include "tr-error.h"
 #include "tr-i18n.h"
+
+#define TIMER_SLACK_MS 20
 
 typedef struct {
 	GMainLoop *loop;
@@ -219,6 +223,12 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
+	/* Timers may end up to TIMER_SLACK_MS late, so that the kernel wakes the
+	 * loop once for timers due close together: every line's Sofia-SIP agent
+	 * has a timer of its own every second, and each wakeup polls every
+	 * descriptor (docs/architecture.md, "Process model"). */
+	if (prctl(PR_SET_TIMERSLACK, (unsigned long)TIMER_SLACK_MS * 1000000UL, 0, 0, 0) != 0)
+		g_debug("no timer slack: %s", g_strerror(errno));
 	loop = g_main_loop_new(NULL, FALSE);
 	daemon.loop = loop;
 	daemon.engine = engine;

@@ -32,6 +32,7 @@ struct _TrEngine {
 	GHashTable *provisioners; /* TrDevice -> TrProvisioner */
 	GPtrArray *registrations; /* TrRegistration, one per line */
 	su_root_t *su_root;
+	GMainContext *context; /* the one the Sofia-SIP roots are attached to */
 	gboolean su_initialized;
 	GHashTable *options; /* name -> value, from the daemon's command line */
 };
@@ -66,8 +67,6 @@ sofia_logger(void *stream, char const *format, va_list ap)
 static gboolean
 setup_sofia(TrEngine *self, GError **error)
 {
-	GSource *source;
-
 	/* Sofia-SIP's su_uniqueid destructor deletes its thread key at exit even
 	 * when it never made one, and then deletes key 0, which is GLib's: a GDBus
 	 * thread still busy during exit() aborts in g_private_set(). One random
@@ -81,17 +80,70 @@ setup_sofia(TrEngine *self, GError **error)
 		return FALSE;
 	}
 	self->su_initialized = TRUE;
-	self->su_root = su_glib_root_create(self);
+	self->context = g_main_context_ref_thread_default();
+	self->su_root = tr_engine_new_su_root(self, self);
 	if (self->su_root == NULL) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_FAILED,
 				    "cannot create the Sofia-SIP root");
 		return FALSE;
 	}
-	/* without this, every nua_create() would start a thread of its own */
-	su_root_threading(self->su_root, 0);
-	source = su_glib_root_gsource(self->su_root);
-	g_source_attach(source, g_main_context_get_thread_default());
 	return TRUE;
+}
+
+/**
+ * tr_engine_new_su_root:
+ * @magic: what Sofia-SIP hands the root's callbacks
+ *
+ * A Sofia-SIP root of its own (each line's agent has one), as one more
+ * source of the engine's main context, in this thread. Sofia's GSource keeps
+ * its descriptors in arrays that it shifts, one g_source_remove_poll() and
+ * g_source_add_poll() per element, whenever one is removed: with one root
+ * for every line, each connection closed cost O(n²) list walks over all the
+ * lines' descriptors (docs/architecture.md, "Process model").
+ *
+ * Returns: (nullable): the root, for tr_engine_free_su_root()
+ */
+su_root_t *
+tr_engine_new_su_root(TrEngine *self, su_root_magic_t *magic)
+{
+	su_root_t *root;
+	GSource *source;
+
+	g_return_val_if_fail(TR_IS_ENGINE(self), NULL);
+
+	root = su_glib_root_create(magic);
+	if (root == NULL)
+		return NULL;
+	/* without this, every nua_create() would start a thread of its own */
+	su_root_threading(root, 0);
+	source = su_glib_root_gsource(root);
+	/* GLib blocks a source while it dispatches: it takes each of the
+	 * source's descriptors off the context and puts it back, two walks over
+	 * all the context's descriptors per descriptor and dispatch. Nothing
+	 * iterates the main context from inside Sofia's callbacks, so there is
+	 * no recursion to guard against. */
+	g_source_set_can_recurse(source, TRUE);
+	g_source_attach(source, self->context);
+	return root;
+}
+
+/**
+ * tr_engine_free_su_root:
+ * @root: (nullable): from tr_engine_new_su_root(), its agents destroyed
+ *
+ * Destroys the root and takes its source off the main context.
+ */
+void
+tr_engine_free_su_root(su_root_t *root)
+{
+	GSource *source;
+
+	if (root == NULL)
+		return;
+	source = g_source_ref(su_glib_root_gsource(root));
+	su_root_destroy(root);
+	g_source_destroy(source);
+	g_source_unref(source);
 }
 
 /**
@@ -637,8 +689,8 @@ tr_engine_finalize(GObject *object)
 {
 	TrEngine *self = TR_ENGINE(object);
 
-	if (self->su_root != NULL)
-		su_root_destroy(self->su_root);
+	tr_engine_free_su_root(self->su_root);
+	g_clear_pointer(&self->context, g_main_context_unref);
 	if (self->su_initialized)
 		su_deinit();
 	g_hash_table_unref(self->provisioners);

@@ -65,6 +65,8 @@ gboolean tr_engine_lines_stopped(TrEngine *self);
 TrSchema *tr_engine_get_schema(TrEngine *self);
 const gchar *tr_engine_get_state_dir(TrEngine *self);
 su_root_t *tr_engine_get_su_root(TrEngine *self);
+su_root_t *tr_engine_new_su_root(TrEngine *self, su_root_magic_t *magic);
+void tr_engine_free_su_root(su_root_t *root);
 void tr_engine_set_option(TrEngine *self, const gchar *name, const gchar *value);
 const gchar *tr_engine_get_option(TrEngine *self, const gchar *name);
 

@@ -65,6 +65,7 @@ struct _TrRegistration {
 
 struct _Agent {
 	TrRegistration *self; /* a reference while the agent lives */
+	su_root_t *root;      /* the agent's own, on the engine's main context */
 	nua_t *nua;
 	nua_handle_t *nh;
 	TrTransport *transport;
@@ -474,6 +475,7 @@ agent_free(Agent *agent)
 	if (agent->nua != NULL)
 		nua_destroy(agent->nua);
 	agent->nh = NULL;
+	tr_engine_free_su_root(agent->root);
 	if (agent->transport != NULL) {
 		tr_transport_line_detach(agent->transport, agent->self->line);
 		g_object_unref(agent->transport);
@@ -617,23 +619,30 @@ bring_up(TrRegistration *self)
 			      user, host);
 	from = display[0] != '\0' ? g_strdup_printf("\"%s\" <%s>", display, aor) : g_strdup(aor);
 
-	agent->nua = nua_create(
-		tr_engine_get_su_root(self->engine), agent_callback, (nua_magic_t *)agent,
-		NUTAG_URL(bind), SIPTAG_FROM_STR(from), NUTAG_M_USERNAME(user),
-		/* no SDP engine until the media plugin brings calls */
-		NUTAG_MEDIA_ENABLE(0),
-		/* no OPTIONS of Sofia's own to the registrar's port 5060 */
-		NUTAG_OUTBOUND("no-options-keepalive, no-validate"),
-		/* a 5xx with Retry-After is a failure to back off from, not
-		 * something Sofia retries by itself while the line says
-		 * "registering" */
-		NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_DISPLAY(display[0] != '\0' ? display : NULL),
-		TAG_IF(outbound != NULL, NUTAG_PROXY(URL_STRING_MAKE(outbound))),
-		/* RFC 5626 CRLF keepalives on the TCP connection (TLS: the plugin's own) */
-		TAG_IF(g_strcmp0(protocol, "TCP") == 0 && line_bool(self, "NAT_Keep_Alive_Enable"),
-		       TPTAG_KEEPALIVE(keepalive_ms)),
-		/* what the transport adds for this line (TLS: its session) */
-		TAG_NEXT(g_object_get_data(G_OBJECT(self->line), TR_TRANSPORT_NUA_TAGS_KEY)));
+	/* a root (and GSource) per agent: Sofia's costs per descriptor grow with
+	 * the descriptors of its root, not with those of every line */
+	agent->root = tr_engine_new_su_root(self->engine, (su_root_magic_t *)agent);
+	if (agent->root != NULL)
+		agent->nua = nua_create(
+			agent->root, agent_callback, (nua_magic_t *)agent, NUTAG_URL(bind),
+			SIPTAG_FROM_STR(from), NUTAG_M_USERNAME(user),
+			/* no SDP engine until the media plugin brings calls */
+			NUTAG_MEDIA_ENABLE(0),
+			/* no OPTIONS of Sofia's own to the registrar's port 5060 */
+			NUTAG_OUTBOUND("no-options-keepalive, no-validate"),
+			/* a 5xx with Retry-After is a failure to back off from, not
+			 * something Sofia retries by itself while the line says
+			 * "registering" */
+			NUTAG_MAX_RETRY_AFTER(0),
+			NUTAG_M_DISPLAY(display[0] != '\0' ? display : NULL),
+			TAG_IF(outbound != NULL, NUTAG_PROXY(URL_STRING_MAKE(outbound))),
+			/* RFC 5626 CRLF keepalives on the TCP connection (TLS: the plugin's own) */
+			TAG_IF(g_strcmp0(protocol, "TCP") == 0 &&
+				       line_bool(self, "NAT_Keep_Alive_Enable"),
+			       TPTAG_KEEPALIVE(keepalive_ms)),
+			/* what the transport adds for this line (TLS: its session) */
+			TAG_NEXT(g_object_get_data(G_OBJECT(self->line),
+						   TR_TRANSPORT_NUA_TAGS_KEY)));
 	if (agent->nua == NULL) {
 		g_autofree gchar *why =
 			/* TRANSLATORS: %s is a SIP URL such as sip:*:5060;transport=udp */

@@ -81,6 +81,7 @@ typedef struct {
 	gsize send_pending;	  /* bytes of a SIP record begun, E_AGAIN */
 	gboolean control_pending; /* a keepalive record begun, E_AGAIN */
 	gboolean read_wants_out;  /* a read stopped on E_AGAIN wanting to write */
+	int mask;		  /* the events registered in Sofia's root */
 	gboolean handshake_done;
 	gboolean resumption_saved;
 	gboolean bye_sent;
@@ -153,6 +154,11 @@ tr_tls_update_mask(TrTlsTport *tls)
 	case TR_TLS_CONN_DONE:
 		return;
 	}
+	/* Sofia's GSource takes the descriptor off the main context and puts it
+	 * back for every change, both walks over all the context's descriptors */
+	if (mask == tls->mask)
+		return;
+	tls->mask = mask;
 	su_root_eventmask(self->tp_master->mr_root, self->tp_index, self->tp_socket, mask);
 }
 
@@ -1023,6 +1029,7 @@ tr_tls_connect(tport_primary_t *pri, su_addrinfo_t *ai, tp_name_t const *tpn)
 		errno = err;
 		return NULL;
 	}
+	tls->mask = events;
 	/* tport.c queues what it sends until SU_WAIT_OUT is cleared */
 	self->tp_events = SU_WAIT_IN | SU_WAIT_OUT | SU_WAIT_ERR | SU_WAIT_HUP;
 	g_debug("%s: connecting to %s (SNI %s, server must prove %s)",
