@@ -458,7 +458,8 @@ report_path_in(const gchar *dir)
 	return g_build_filename(dir, "report", NULL);
 }
 
-void
+/* in the body: TEXT as a message ('M') or a reason the case is incomplete ('I') */
+static void
 tr_test_report(gchar kind, const gchar *text)
 {
 	g_autofree gchar *path = report_path_in(g_getenv("TIPRING_TEST_DIR"));

@@ -136,8 +136,6 @@ void tr_test_remove_tree(const gchar *path);
  * the report replayed, the directory removed. Its stderr is the test's.
  */
 void tr_test_run_reported(void (*body)(TrTest *t), const gchar *dir_template, guint timeout_s);
-/* in the body: TEXT as a message ('M') or a reason the case is incomplete ('I') */
-void tr_test_report(gchar kind, const gchar *text);
 /* in the body: "# TEXT" to stderr, and TEXT a message of the case */
 void tr_test_note(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
 /* in the body: "# INCOMPLETE: TEXT" to stderr; the case ends incomplete, saying TEXT */
