@@ -244,6 +244,30 @@ print_registration(TrDbusLine *line)
 	if (code != 0)
 		/* TRANSLATORS: the last SIP response to a REGISTER, e.g. "200 OK" */
 		g_print(_("    last response: %u %s\n"), code, phrase);
+
+	/* a UDP line's NAT keepalives */
+	response = tr_dbus_line_get_nat_keepalive_response(line);
+	code = 0;
+	phrase = "";
+	if (response != NULL)
+		g_variant_get(response, "(u&s)", &code, &phrase);
+	if (code == 0 && phrase[0] != '\0')
+		/* TRANSLATORS: why the line sends no NAT keepalives */
+		g_print(_("    NAT keepalives: %s\n"), phrase);
+	else if (tr_dbus_line_get_nat_keepalives_sent(line) > 0 && code == 0)
+		g_print(g_dngettext(GETTEXT_PACKAGE,
+				    /* TRANSLATORS: a count of NAT keepalive requests */
+				    "    NAT keepalives: %u sent, no answer yet\n",
+				    "    NAT keepalives: %u sent, no answer yet\n",
+				    tr_dbus_line_get_nat_keepalives_sent(line)),
+			tr_dbus_line_get_nat_keepalives_sent(line));
+	else if (tr_dbus_line_get_nat_keepalives_sent(line) > 0)
+		g_print(g_dngettext(GETTEXT_PACKAGE,
+				    /* TRANSLATORS: a count, then a SIP response */
+				    "    NAT keepalives: %u sent, last answer %u %s\n",
+				    "    NAT keepalives: %u sent, last answer %u %s\n",
+				    tr_dbus_line_get_nat_keepalives_sent(line)),
+			tr_dbus_line_get_nat_keepalives_sent(line), code, phrase);
 }
 
 static TrDbusLineTls *

@@ -419,6 +419,8 @@ sync_registration(TrRegistration *registration, GParamSpec *pspec, TrDbusLine *s
 {
 	gint64 next = tr_registration_get_next_registration(registration);
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	const gchar *keepalive_phrase = NULL;
+	guint keepalive_code;
 
 	tr_dbus_line_set_registration_state(
 		skeleton, tr_registration_state_to_string(tr_registration_get_state(registration)));
@@ -430,6 +432,11 @@ sync_registration(TrRegistration *registration, GParamSpec *pspec, TrDbusLine *s
 		skeleton, g_variant_new("(us)", tr_registration_get_last_code(registration),
 					tr_registration_get_last_phrase(registration)));
 	tr_dbus_line_set_last_error(skeleton, tr_registration_get_last_error(registration));
+	keepalive_code = tr_registration_get_keepalive_code(registration, &keepalive_phrase);
+	tr_dbus_line_set_nat_keepalives_sent(skeleton,
+					     tr_registration_get_keepalives_sent(registration));
+	tr_dbus_line_set_nat_keepalive_response(
+		skeleton, g_variant_new("(us)", keepalive_code, keepalive_phrase));
 	/* a TLS line's session appears when its agent is made */
 	update_tls(skeleton);
 }

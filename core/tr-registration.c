@@ -61,6 +61,10 @@ struct _TrRegistration {
 	guint last_code;
 	gchar *last_phrase;
 	gchar *last_error;
+
+	guint keepalives_sent; /* UDP lines: NAT keepalive requests sent */
+	guint keepalive_code;  /* and the last answer to one (0: none yet) */
+	gchar *keepalive_phrase;
 };
 
 struct _Agent {
@@ -76,6 +80,10 @@ struct _Agent {
 	guint timeout_source;
 	gchar *aor;
 	gchar *registrar;
+	/* UDP lines with NAT_Keep_Alive_Enable: the SPA's keepalive requests */
+	guint keepalive_source;
+	nua_handle_t *keepalive_nh;
+	guint keepalive_auth_tries;
 };
 
 G_DEFINE_TYPE(TrRegistration, tr_registration, G_TYPE_OBJECT)
@@ -89,6 +97,9 @@ enum {
 	PROP_LAST_PHRASE,
 	PROP_LAST_ERROR,
 	PROP_LAST_REGISTERED,
+	PROP_KEEPALIVES_SENT,
+	PROP_KEEPALIVE_CODE,
+	PROP_KEEPALIVE_PHRASE,
 	N_PROPS
 };
 static GParamSpec *props[N_PROPS] = {NULL};
@@ -217,9 +228,20 @@ destroy_agent_cb(gpointer user_data)
 }
 
 static void
+stop_keepalives(Agent *agent)
+{
+	g_clear_handle_id(&agent->keepalive_source, g_source_remove);
+	if (agent->keepalive_nh != NULL) {
+		nua_handle_destroy(agent->keepalive_nh);
+		agent->keepalive_nh = NULL;
+	}
+}
+
+static void
 shutdown_agent(Agent *agent)
 {
 	g_clear_handle_id(&agent->timeout_source, g_source_remove);
+	stop_keepalives(agent);
 	if (agent->nh != NULL) {
 		nua_handle_destroy(agent->nh);
 		agent->nh = NULL;
@@ -249,6 +271,7 @@ retire_agent(TrRegistration *self)
 		return;
 	self->agent = NULL;
 	agent->dying = TRUE;
+	stop_keepalives(agent);
 	g_ptr_array_add(self->dying, agent);
 	if (agent->registered && agent->nh != NULL) {
 		nua_unregister(agent->nh, TAG_END());
@@ -362,6 +385,116 @@ transport_failure(TrRegistration *self)
 	return g_steal_pointer(&error);
 }
 
+/*
+ * NAT keepalives of UDP lines, as the SPA sends them: while the line is
+ * registered, every NAT_Keep_Alive_Intvl seconds a request from the line's
+ * own SIP port, so that a NAT keeps the mapping the registration made.
+ * NAT_Keep_Alive_Msg "$NOTIFY" (the default) is a NOTIFY with
+ * "Event: keep-alive"; "$REGISTER" a REGISTER without Contact (a query that
+ * leaves the binding as it is). NAT_Keep_Alive_Dest "$PROXY" sends to the
+ * proxy (through the outbound proxy when the line uses one); another
+ * host[:port] gets them directly. TCP and TLS lines send RFC 5626 CRLF
+ * keepalives instead (Sofia-SIP's own, and the TLS plugin's).
+ */
+static void
+set_keepalive_response(TrRegistration *self, guint code, const gchar *phrase)
+{
+	if (self->keepalive_code == code && g_strcmp0(self->keepalive_phrase, phrase) == 0)
+		return;
+	self->keepalive_code = code;
+	g_free(self->keepalive_phrase);
+	self->keepalive_phrase = g_strdup(phrase != NULL ? phrase : "");
+	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_KEEPALIVE_CODE]);
+	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_KEEPALIVE_PHRASE]);
+}
+
+static void
+send_keepalive(Agent *agent)
+{
+	TrRegistration *self = agent->self;
+	const gchar *message = line_param(self, "NAT_Keep_Alive_Msg");
+	const gchar *dest = line_param(self, "NAT_Keep_Alive_Dest");
+	gboolean notify = message[0] == '\0' || g_ascii_strcasecmp(message, "$NOTIFY") == 0;
+	g_autofree gchar *target = NULL;
+
+	if (!notify && g_ascii_strcasecmp(message, "$REGISTER") != 0) {
+		g_autofree gchar *why =
+			/* TRANSLATORS: %s is the value of NAT_Keep_Alive_Msg */
+			g_strdup_printf(_("NAT_Keep_Alive_Msg \"%s\" is not supported: use $NOTIFY "
+					  "or $REGISTER"),
+					message);
+		if (g_strcmp0(why, self->keepalive_phrase) != 0)
+			g_message("line %u: %s", tr_line_get_index(self->line), why);
+		set_keepalive_response(self, 0, why);
+		return;
+	}
+	if (dest[0] == '\0' || g_ascii_strcasecmp(dest, "$PROXY") == 0)
+		target = g_strdup(agent->registrar);
+	else
+		target = tr_transport_proxy_uri(agent->transport, self->line, dest);
+
+	/* a fresh handle each time: an unanswered one is dropped with it */
+	if (agent->keepalive_nh != NULL)
+		nua_handle_destroy(agent->keepalive_nh);
+	agent->keepalive_nh = nua_handle(agent->nua, NULL, SIPTAG_TO_STR(agent->aor), TAG_END());
+	agent->keepalive_auth_tries = 0;
+	if (notify)
+		nua_method(agent->keepalive_nh, NUTAG_METHOD("NOTIFY"),
+			   NUTAG_URL(URL_STRING_MAKE(target)), SIPTAG_EVENT_STR("keep-alive"),
+			   TAG_END());
+	else
+		/* SIP_NONE: no Contact at all, so the binding is only queried */
+		nua_method(agent->keepalive_nh, NUTAG_METHOD("REGISTER"),
+			   NUTAG_URL(URL_STRING_MAKE(target)), SIPTAG_CONTACT(SIP_NONE), TAG_END());
+	self->keepalives_sent++;
+	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_KEEPALIVES_SENT]);
+	g_debug("line %u: NAT keepalive %s to %s", tr_line_get_index(self->line),
+		notify ? "NOTIFY" : "REGISTER", target);
+}
+
+static gboolean
+keepalive_cb(gpointer user_data)
+{
+	Agent *agent = user_data;
+
+	if (agent->registered && !agent->dying)
+		send_keepalive(agent);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+start_keepalives(Agent *agent)
+{
+	TrRegistration *self = agent->self;
+	gint64 interval = tr_store_get_int(self->store, "NAT_Keep_Alive_Intvl");
+
+	if (agent->keepalive_source != 0 || interval <= 0 ||
+	    !line_bool(self, "NAT_Keep_Alive_Enable") ||
+	    g_strcmp0(tr_transport_get_protocol(agent->transport), "UDP") != 0)
+		return;
+	agent->keepalive_source =
+		g_timeout_add_seconds((guint)MIN(interval, 3600), keepalive_cb, agent);
+}
+
+static void
+on_keepalive_response(TrRegistration *self, Agent *agent, int status, const char *phrase,
+		      const sip_t *sip)
+{
+	if (status < 200)
+		return;
+	if ((status == 401 || status == 407) && agent->keepalive_auth_tries == 0) {
+		const gchar *user = line_bool(self, "Use_Auth_ID") ? line_param(self, "Auth_ID")
+								   : line_param(self, "User_ID");
+		g_autofree gchar *auth = challenge_auth(sip, user, line_param(self, "Password"));
+		if (auth != NULL) {
+			agent->keepalive_auth_tries++;
+			nua_authenticate(agent->keepalive_nh, NUTAG_AUTH(auth), TAG_END());
+			return;
+		}
+	}
+	set_keepalive_response(self, (guint)status, phrase);
+}
+
 static void
 on_register(TrRegistration *self, Agent *agent, int status, const char *phrase, const sip_t *sip)
 {
@@ -384,6 +517,7 @@ on_register(TrRegistration *self, Agent *agent, int status, const char *phrase, 
 		/* Sofia refreshes a little before the end */
 		set_next(self, now + (expires > 60 ? expires - expires / 10 : expires / 2));
 		g_info("line %u: registered for %u s", tr_line_get_index(self->line), expires);
+		start_keepalives(agent);
 		return;
 	}
 	agent->registered = FALSE;
@@ -442,6 +576,10 @@ agent_callback(nua_event_t event, int status, char const *phrase, nua_t *nua, nu
 		if (!agent->dying)
 			on_register(self, agent, status, phrase, sip);
 		break;
+	case nua_r_method:
+		if (nh == agent->keepalive_nh && !agent->dying)
+			on_keepalive_response(self, agent, status, phrase, sip);
+		break;
 	case nua_r_unregister:
 		if (status >= 200) {
 			agent->registered = FALSE;
@@ -470,6 +608,7 @@ static void
 agent_free(Agent *agent)
 {
 	g_clear_handle_id(&agent->timeout_source, g_source_remove);
+	stop_keepalives(agent);
 	if (agent->nh != NULL)
 		nua_handle_destroy(agent->nh);
 	if (agent->nua != NULL)
@@ -882,6 +1021,32 @@ tr_registration_get_attempts(TrRegistration *self)
 	return self->attempts;
 }
 
+/**
+ * tr_registration_get_keepalives_sent:
+ *
+ * Returns: the NAT keepalive requests a UDP line has sent (NAT_Keep_Alive_Msg)
+ */
+guint
+tr_registration_get_keepalives_sent(TrRegistration *self)
+{
+	return self->keepalives_sent;
+}
+
+/**
+ * tr_registration_get_keepalive_code:
+ * @phrase: (out) (optional) (transfer none): its phrase, or why no keepalive
+ *   could be sent when the code is 0
+ *
+ * Returns: the status code of the last answer to a NAT keepalive, 0 if none
+ */
+guint
+tr_registration_get_keepalive_code(TrRegistration *self, const gchar **phrase)
+{
+	if (phrase != NULL)
+		*phrase = self->keepalive_phrase;
+	return self->keepalive_code;
+}
+
 static void
 tr_registration_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -908,6 +1073,15 @@ tr_registration_get_property(GObject *object, guint prop_id, GValue *value, GPar
 	case PROP_LAST_REGISTERED:
 		g_value_set_int64(value, self->last_registered);
 		break;
+	case PROP_KEEPALIVES_SENT:
+		g_value_set_uint(value, self->keepalives_sent);
+		break;
+	case PROP_KEEPALIVE_CODE:
+		g_value_set_uint(value, self->keepalive_code);
+		break;
+	case PROP_KEEPALIVE_PHRASE:
+		g_value_set_string(value, self->keepalive_phrase);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 	}
@@ -925,6 +1099,7 @@ tr_registration_finalize(GObject *object)
 	g_free(self->config_key);
 	g_free(self->last_phrase);
 	g_free(self->last_error);
+	g_free(self->keepalive_phrase);
 	G_OBJECT_CLASS(tr_registration_parent_class)->finalize(object);
 }
 
@@ -953,6 +1128,13 @@ tr_registration_class_init(TrRegistrationClass *klass)
 	props[PROP_LAST_REGISTERED] =
 		g_param_spec_int64("last-registered", NULL, NULL, 0, G_MAXINT64, 0,
 				   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_KEEPALIVES_SENT] =
+		g_param_spec_uint("keepalives-sent", NULL, NULL, 0, G_MAXUINT, 0,
+				  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_KEEPALIVE_CODE] = g_param_spec_uint("keepalive-code", NULL, NULL, 0, 999, 0,
+						       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+	props[PROP_KEEPALIVE_PHRASE] = g_param_spec_string(
+		"keepalive-phrase", NULL, NULL, "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, N_PROPS, props);
 }
 
@@ -962,5 +1144,6 @@ tr_registration_init(TrRegistration *self)
 	self->wanted = TRUE;
 	self->last_phrase = g_strdup("");
 	self->last_error = g_strdup("");
+	self->keepalive_phrase = g_strdup("");
 	self->dying = g_ptr_array_new_with_free_func((GDestroyNotify)agent_free);
 }

@@ -40,6 +40,8 @@ guint tr_registration_get_last_code(TrRegistration *self);
 const gchar *tr_registration_get_last_phrase(TrRegistration *self);
 const gchar *tr_registration_get_last_error(TrRegistration *self);
 guint tr_registration_get_attempts(TrRegistration *self);
+guint tr_registration_get_keepalives_sent(TrRegistration *self);
+guint tr_registration_get_keepalive_code(TrRegistration *self, const gchar **phrase);
 
 /* what a retry waits: exported for the table-driven test */
 guint tr_registration_backoff_delay(guint failures, guint retry_intvl, guint long_intvl, guint cap,

@@ -240,6 +240,23 @@ assert_tls_verified(Ctx *ctx)
 		     tr_dbus_line_tls_get_verify_result(tls));
 }
 
+/* tipringctl VERB [ARG] against the test's daemon: its output (it must succeed) */
+static gchar *
+run_ctl(Ctx *ctx, const gchar *verb, const gchar *arg)
+{
+	const gchar *argv[] = {
+		g_getenv("TIPRINGCTL"), "--address", ctx->t->address, verb, arg, NULL};
+	g_autoptr(GError) error = NULL;
+	gchar *out = NULL;
+	gint wait_status = 0;
+
+	g_assert_true(g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+				   NULL, &wait_status, &error));
+	g_assert_no_error(error);
+	g_assert_true(g_spawn_check_wait_status(wait_status, NULL));
+	return out;
+}
+
 /* 1, 2: plain transports */
 
 static void
@@ -292,24 +309,12 @@ test_tls(TrTest *t)
 
 	/* and as tipringctl shows it */
 	{
-		const gchar *ctl = g_getenv("TIPRINGCTL");
-		g_autofree gchar *out = NULL;
-		g_autofree gchar *status = NULL;
-		gint wait_status = 0;
-		g_autoptr(GError) error = NULL;
-		const gchar *argv_tls[] = {ctl, "--address", ctx.t->address, "tls", "1", NULL};
-		const gchar *argv_status[] = {ctl, "--address", ctx.t->address, "status", NULL};
+		g_autofree gchar *out = run_ctl(&ctx, "tls", "1");
+		g_autofree gchar *status = run_ctl(&ctx, "status", NULL);
 
-		g_assert_true(g_spawn_sync(NULL, (gchar **)argv_tls, NULL, G_SPAWN_DEFAULT, NULL,
-					   NULL, &out, NULL, &wait_status, &error));
-		g_assert_no_error(error);
-		g_assert_true(g_spawn_check_wait_status(wait_status, NULL));
 		g_assert_nonnull(strstr(out, "State=established"));
 		g_assert_nonnull(strstr(out, "Verified=yes"));
 		g_assert_nonnull(strstr(out, "-----BEGIN CERTIFICATE-----"));
-		g_assert_true(g_spawn_sync(NULL, (gchar **)argv_status, NULL, G_SPAWN_DEFAULT, NULL,
-					   NULL, &status, NULL, &wait_status, &error));
-		g_assert_no_error(error);
 		g_assert_nonnull(strstr(status, "registered until"));
 		g_assert_nonnull(strstr(status, "TLS: established"));
 	}
@@ -755,6 +760,135 @@ test_keepalive(TrTest *t)
 	tr_test_line_teardown(&ctx);
 }
 
+static guint
+nat_keepalive_code(Ctx *ctx, const gchar **phrase)
+{
+	GVariant *response = tr_dbus_line_get_nat_keepalive_response(ctx->line);
+	guint code = 0;
+
+	if (phrase != NULL)
+		*phrase = "";
+	if (response != NULL)
+		g_variant_get(response, "(u&s)", &code, phrase);
+	return code;
+}
+
+/* at least N keepalives sent since the count in FROM, and the last answered 200 */
+typedef struct {
+	guint from;
+	guint n;
+} KeepaliveWait;
+
+static gboolean
+nat_keepalives_answered(Ctx *ctx, gconstpointer arg)
+{
+	const KeepaliveWait *w = arg;
+
+	return tr_dbus_line_get_nat_keepalives_sent(ctx->line) >= w->from + w->n &&
+	       nat_keepalive_code(ctx, NULL) == 200;
+}
+
+static gboolean
+nat_keepalive_refused(Ctx *ctx, gconstpointer arg)
+{
+	const gchar *phrase = NULL;
+
+	return nat_keepalive_code(ctx, &phrase) == 0 && phrase != NULL && phrase[0] != '\0';
+}
+
+/* lines of the SBC's log with all of the NEEDLES (NULL-terminated) */
+static guint
+count_log_lines(Ctx *ctx, const gchar *const *needles)
+{
+	g_autofree gchar *log = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint count = 0;
+
+	g_assert_true(g_file_get_contents(tr_test_sbc_get_log_path(ctx->sbc), &log, NULL, NULL));
+	lines = g_strsplit(log, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		gboolean all = TRUE;
+		for (guint j = 0; needles[j] != NULL && all; j++)
+			all = strstr(lines[i], needles[j]) != NULL;
+		count += all ? 1 : 0;
+	}
+	return count;
+}
+
+/*
+ * The SPA's NAT keepalives on a UDP line: NOTIFY (Event: keep-alive) or a
+ * REGISTER without Contact from the line's own SIP port every
+ * NAT_Keep_Alive_Intvl seconds, answered by the SBC; the binding stays
+ */
+static void
+test_udp_keepalive(TrTest *t)
+{
+	const gchar *const extra[] = {"NAT_Keep_Alive_Enable_1_=yes", "NAT_Keep_Alive_Intvl=1",
+				      NULL};
+	g_autofree gchar *port = NULL;
+	Ctx ctx = {0};
+	KeepaliveWait w = {0, 2};
+	const gchar *phrase = NULL;
+	guint notifies, registers, queries;
+	gint64 start;
+
+	setup(&ctx, t, TR_TEST_SBC_CERT_GOOD);
+	configure_line(&ctx, "UDP", tr_test_sbc_get_udp_port(ctx.sbc), PASSWORD, extra);
+	assert_registers(&ctx, g_get_monotonic_time());
+	g_assert_cmpuint(tr_dbus_line_get_nat_keepalives_sent(ctx.line), ==, 0);
+
+	/* $NOTIFY, the default */
+	start = g_get_monotonic_time();
+	g_assert_true(tr_test_line_wait(&ctx, nat_keepalives_answered, &w, 5000));
+	port = g_strdup_printf(":%u dst=", ctx.sip_port);
+	{
+		const gchar *const needles[] = {"REQ NOTIFY proto=udp src=", port, NULL};
+		notifies = count_log_lines(&ctx, needles);
+	}
+	tr_test_note("UDP NAT keepalives ($NOTIFY): %u sent in %.0f ms, %u NOTIFYs from the "
+		     "line's SIP port %u seen by the SBC, last answer %u",
+		     tr_dbus_line_get_nat_keepalives_sent(ctx.line), tr_test_ms_since(start),
+		     notifies, ctx.sip_port, nat_keepalive_code(&ctx, NULL));
+	g_assert_cmpuint(notifies, >=, 2);
+
+	/* $REGISTER: a REGISTER without Contact (a query, challenged and
+	 * answered), from the same port; the line's own binding stays */
+	const gchar *const register_from[] = {"REQ REGISTER proto=udp src=", port, NULL};
+	registers = count_log_lines(&ctx, register_from);
+	w.from = tr_dbus_line_get_nat_keepalives_sent(ctx.line);
+	tr_test_line_set_params(&ctx, "NAT_Keep_Alive_Msg_1_=$REGISTER", NULL);
+	g_assert_true(tr_test_line_wait(&ctx, nat_keepalives_answered, &w, 5000));
+	{
+		const gchar *const needles[] = {"REQ REGISTER proto=udp src=", port,
+						"contact=<null>", NULL};
+		queries = count_log_lines(&ctx, needles);
+	}
+	tr_test_note("UDP NAT keepalives ($REGISTER): %u REGISTERs without Contact seen by the "
+		     "SBC (%u REGISTERs in all from the line's port before, %u after)",
+		     queries, registers, count_log_lines(&ctx, register_from));
+	g_assert_cmpuint(queries, >=, 2);
+	g_assert_cmpstr(reg_state(&ctx), ==, "registered");
+	g_assert_true(has_binding(&ctx, "udp"));
+	{
+		g_autofree gchar *status = run_ctl(&ctx, "status", NULL);
+		tr_test_assert_contains(status, "NAT keepalives: ");
+		tr_test_assert_contains(status, "last answer 200 OK");
+	}
+
+	/* literal text is not sent: said so, not silently */
+	tr_test_line_set_params(&ctx, "NAT_Keep_Alive_Msg_1_=hello", NULL);
+	g_assert_true(tr_test_line_wait(&ctx, nat_keepalive_refused, NULL, 5000));
+	nat_keepalive_code(&ctx, &phrase);
+	tr_test_note("NAT_Keep_Alive_Msg 'hello': NatKeepaliveResponse (0, '%s')", phrase);
+	g_assert_true(contains_ci(phrase, "not supported"));
+	g_assert_cmpstr(reg_state(&ctx), ==, "registered");
+	{
+		g_autofree gchar *status = run_ctl(&ctx, "status", NULL);
+		tr_test_assert_contains(status, "is not supported");
+	}
+	tr_test_line_teardown(&ctx);
+}
+
 /* an SBC of the SPA's days speaks TLS 1.0: refused unless the line allows it */
 static void
 test_legacy_tls(TrTest *t)
@@ -808,6 +942,7 @@ static const TrTestCase cases[] = {
 	{"/registration/tls/client-cert/created", test_created_cert},
 	{"/registration/tls/line-1-first", test_line_1_first},
 	{"/registration/tls/keepalive", test_keepalive},
+	{"/registration/udp/keepalive", test_udp_keepalive},
 	{"/registration/tls/legacy-version", test_legacy_tls},
 	{"/registration/switch-udp-to-tls", test_switch_transport},
 	{"/registration/sbc-restart", test_sbc_restart},
