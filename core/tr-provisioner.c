@@ -37,8 +37,9 @@
  *   take passwords there; $SERVIP is the server as the rule names it.
  */
 
-#define PROVISIONER_HTTP_TIMEOUT 30 /* seconds, for connecting and each read */
-#define PROVISIONER_READ_CHUNK	 65536
+#define PROVISIONER_HTTP_TIMEOUT  30 /* seconds, for connecting and each read */
+#define PROVISIONER_READ_CHUNK	  65536
+#define PROVISIONER_MAX_REDIRECTS 5
 
 static const gchar *const rule_params[] = {"Profile_Rule", "Profile_Rule_B", "Profile_Rule_C",
 					   "Profile_Rule_D"};
@@ -56,6 +57,7 @@ typedef struct {
 	gboolean tls_database_set;
 	SoupMessage *msg;
 	GTlsCertificateFlags tls_errors;
+	guint redirects; /* followed for this rule */
 	GInputStream *stream;
 	GByteArray *body;
 	GCancellable *cancellable;
@@ -418,6 +420,73 @@ provisioner_http_read_cb(GObject *source, GAsyncResult *result, gpointer user_da
 					g_object_ref(self));
 }
 
+static void provisioner_send(TrProvisioner *self, GUri *uri);
+
+/*
+ * A 301, 302, 303, 307 or 308 answer: TRUE if it was dealt with (followed,
+ * or the rule failed). An https rule never leaves TLS: a redirect to
+ * another scheme is refused before any request goes there.
+ */
+static gboolean
+provisioner_follow_redirect(TrProvisioner *self)
+{
+	ResyncRun *run = self->run;
+	guint status = soup_message_get_status(run->msg);
+	const gchar *location = soup_message_headers_get_one(
+		soup_message_get_response_headers(run->msg), "Location");
+	g_autoptr(GUri) next = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *scheme;
+
+	if (status != SOUP_STATUS_MOVED_PERMANENTLY && status != SOUP_STATUS_FOUND &&
+	    status != SOUP_STATUS_SEE_OTHER && status != SOUP_STATUS_TEMPORARY_REDIRECT &&
+	    status != SOUP_STATUS_PERMANENT_REDIRECT)
+		return FALSE;
+	if (location == NULL)
+		return FALSE; /* "The server answered HTTP 302 Found" */
+	next = g_uri_parse_relative(soup_message_get_uri(run->msg), location, SOUP_HTTP_URI_FLAGS,
+				    &error);
+	if (next == NULL) {
+		provisioner_rule_failed(
+			self, g_error_new(TR_ERROR, TR_ERROR_FAILED,
+					  /* TRANSLATORS: the server, then why the URL is bad */
+					  _("%s redirected to a bad URL: %s"), run->rule.host,
+					  error->message));
+		return TRUE;
+	}
+	scheme = g_uri_get_scheme(next);
+	if (g_strcmp0(run->rule.scheme, "https") == 0 && g_ascii_strcasecmp(scheme, "https") != 0) {
+		provisioner_rule_failed(
+			self, g_error_new(TR_ERROR, TR_ERROR_ACCESS_DENIED,
+					  /* TRANSLATORS: %s is the server */
+					  _("%s redirected an https rule to a URL without "
+					    "TLS; refused"),
+					  run->rule.host));
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp(scheme, "http") != 0 && g_ascii_strcasecmp(scheme, "https") != 0) {
+		provisioner_rule_failed(
+			self,
+			g_error_new(TR_ERROR, TR_ERROR_FAILED,
+				    /* TRANSLATORS: the server, then a URL scheme such as ftp */
+				    _("%s redirected to a %s URL, which is not supported"),
+				    run->rule.host, scheme));
+		return TRUE;
+	}
+	if (++run->redirects > PROVISIONER_MAX_REDIRECTS) {
+		provisioner_rule_failed(
+			self,
+			g_error_new(
+				TR_ERROR, TR_ERROR_FAILED,
+				/* TRANSLATORS: the server, then how many redirects were followed */
+				_("%s redirected more than %u times; given up"), run->rule.host,
+				PROVISIONER_MAX_REDIRECTS));
+		return TRUE;
+	}
+	provisioner_send(self, next);
+	return TRUE;
+}
+
 static void
 provisioner_http_sent_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -443,17 +512,8 @@ provisioner_http_sent_cb(GObject *source, GAsyncResult *result, gpointer user_da
 		return;
 	}
 
-	/* a redirect may not take an https rule off TLS */
-	if (g_strcmp0(run->rule.scheme, "https") == 0 &&
-	    g_strcmp0(g_uri_get_scheme(soup_message_get_uri(run->msg)), "https") != 0) {
-		provisioner_rule_failed(
-			self, g_error_new(TR_ERROR, TR_ERROR_ACCESS_DENIED,
-					  /* TRANSLATORS: %s is the server */
-					  _("%s redirected an https rule to a URL without "
-					    "TLS; refused"),
-					  run->rule.host));
+	if (provisioner_follow_redirect(self))
 		return;
-	}
 	status = soup_message_get_status(run->msg);
 	if (status == SOUP_STATUS_NOT_FOUND) {
 		provisioner_fetched(self, NULL,
@@ -484,8 +544,9 @@ provisioner_http_sent_cb(GObject *source, GAsyncResult *result, gpointer user_da
 					g_steal_pointer(&self));
 }
 
-static gboolean
-provisioner_http_prepare(TrProvisioner *self, GError **error)
+/* one session per resync */
+static void
+provisioner_http_prepare(TrProvisioner *self)
 {
 	ResyncRun *run = self->run;
 
@@ -496,25 +557,59 @@ provisioner_http_prepare(TrProvisioner *self, GError **error)
 			"timeout", PROVISIONER_HTTP_TIMEOUT, "idle-timeout",
 			PROVISIONER_HTTP_TIMEOUT, "user-agent", user_agent, NULL);
 	}
-	/* the trust is read once per resync, at its first https rule */
-	if (g_strcmp0(run->rule.scheme, "https") == 0 && !run->tls_database_set) {
-		const gchar *ca_file = tr_store_get(self->store, "Custom_CA_File");
-		if (ca_file != NULL && ca_file[0] != '\0') {
-			g_autoptr(GError) error_local = NULL;
-			g_autoptr(GTlsDatabase) db = g_tls_file_database_new(ca_file, &error_local);
-			if (db == NULL) {
-				g_set_error(error, TR_ERROR, TR_ERROR_FAILED,
-					    /* TRANSLATORS: a file name, then why it is unusable */
-					    _("Cannot read the certificate authorities of "
-					      "Custom_CA_File %s: %s"),
-					    ca_file, error_local->message);
-				return FALSE;
-			}
-			soup_session_set_tls_database(run->session, db);
+}
+
+/* the trust is read once per resync, at its first https request (a rule's
+ * own, or a redirect's) */
+static gboolean
+provisioner_trust(TrProvisioner *self, GError **error)
+{
+	ResyncRun *run = self->run;
+	const gchar *ca_file = tr_store_get(self->store, "Custom_CA_File");
+
+	if (run->tls_database_set)
+		return TRUE;
+	if (ca_file != NULL && ca_file[0] != '\0') {
+		g_autoptr(GError) error_local = NULL;
+		g_autoptr(GTlsDatabase) db = g_tls_file_database_new(ca_file, &error_local);
+		if (db == NULL) {
+			g_set_error(error, TR_ERROR, TR_ERROR_FAILED,
+				    /* TRANSLATORS: a file name, then why it is unusable */
+				    _("Cannot read the certificate authorities of "
+				      "Custom_CA_File %s: %s"),
+				    ca_file, error_local->message);
+			return FALSE;
 		}
-		run->tls_database_set = TRUE;
+		soup_session_set_tls_database(run->session, db);
 	}
+	run->tls_database_set = TRUE;
 	return TRUE;
+}
+
+static void
+provisioner_send(TrProvisioner *self, GUri *uri)
+{
+	ResyncRun *run = self->run;
+	g_autoptr(GError) error = NULL;
+
+	if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") == 0 &&
+	    !provisioner_trust(self, &error)) {
+		provisioner_rule_failed(self, g_steal_pointer(&error));
+		return;
+	}
+	if (run->msg != NULL)
+		g_signal_handlers_disconnect_by_data(run->msg, run);
+	g_clear_object(&run->msg);
+	g_clear_object(&run->stream);
+	run->tls_errors = 0;
+	run->msg = soup_message_new_from_uri(SOUP_METHOD_GET, uri);
+	/* redirects are followed here, where their target can be checked
+	 * before a request goes there */
+	soup_message_add_flags(run->msg, SOUP_MESSAGE_NO_REDIRECT);
+	g_signal_connect(run->msg, "accept-certificate",
+			 G_CALLBACK(provisioner_accept_certificate_cb), run);
+	soup_session_send_async(run->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
+				provisioner_http_sent_cb, g_object_ref(self));
 }
 
 static void
@@ -524,24 +619,14 @@ provisioner_fetch_http(TrProvisioner *self)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GUri) uri = NULL;
 
-	if (!provisioner_http_prepare(self, &error)) {
-		provisioner_rule_failed(self, g_steal_pointer(&error));
-		return;
-	}
+	provisioner_http_prepare(self);
 	uri = g_uri_parse(run->rule.url, SOUP_HTTP_URI_FLAGS, &error);
 	if (uri == NULL) {
 		provisioner_rule_failed(self, g_steal_pointer(&error));
 		return;
 	}
-	if (run->msg != NULL)
-		g_signal_handlers_disconnect_by_data(run->msg, run);
-	g_clear_object(&run->msg);
-	run->tls_errors = 0;
-	run->msg = soup_message_new_from_uri(SOUP_METHOD_GET, uri);
-	g_signal_connect(run->msg, "accept-certificate",
-			 G_CALLBACK(provisioner_accept_certificate_cb), run);
-	soup_session_send_async(run->session, run->msg, G_PRIORITY_DEFAULT, run->cancellable,
-				provisioner_http_sent_cb, g_object_ref(self));
+	run->redirects = 0;
+	provisioner_send(self, uri);
 }
 
 /* the rules, one after the other */

@@ -358,6 +358,56 @@ test_https_system_trust(Fixture *fx, gconstpointer user_data)
 	assert_unchanged(fx);
 }
 
+/*
+ * Redirects: followed within HTTP(S), at most 5; an https rule never leaves
+ * TLS, and the plain-HTTP URL it was sent to gets no request at all
+ */
+static void
+test_redirect(Fixture *fx, gconstpointer user_data)
+{
+	g_autofree gchar *https_rule = tr_test_http_https_url(fx->http, "/moved.xml");
+	g_autofree gchar *http_rule = tr_test_http_url(fx->http, "/old.xml");
+	g_autofree gchar *loop_rule = tr_test_http_url(fx->http, "/loop.xml");
+	g_autofree gchar *plain = tr_test_http_url(fx->http, "/plain.xml");
+	g_autofree gchar *secure = tr_test_http_https_url(fx->http, "/secure.xml");
+
+	set_param(fx, "Custom_CA_File", certs->ca_file);
+	tr_test_http_serve(fx->http, "/plain.xml", 200, TLS_PROFILE);
+	tr_test_http_serve(fx->http, "/secure.xml", 200, TLS_PROFILE);
+
+	/* https -> http: refused before the plain request */
+	tr_test_http_redirect(fx->http, "/moved.xml", 302, plain);
+	set_param(fx, "Profile_Rule", https_rule);
+	g_assert_false(resync_sync(fx));
+	g_assert_error(fx->error, TR_ERROR, TR_ERROR_ACCESS_DENIED);
+	assert_failed(fx, "redirected an https rule to a URL without TLS; refused");
+	assert_unchanged(fx);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/moved.xml"), ==, 1);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/plain.xml"), ==, 0);
+
+	/* https -> https, relative: followed */
+	tr_test_http_redirect(fx->http, "/moved.xml", 301, "/secure.xml");
+	g_assert_true(resync_sync(fx));
+	assert_success(fx);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/secure.xml"), ==, 1);
+	g_assert_cmpstr(tr_store_get(fx->store, "SIP_Transport_1_"), ==, "TLS");
+
+	/* http -> https: followed (and verified) */
+	tr_test_http_redirect(fx->http, "/old.xml", 307, secure);
+	set_param(fx, "Profile_Rule", http_rule);
+	g_assert_true(resync_sync(fx));
+	assert_success(fx);
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/secure.xml"), ==, 2);
+
+	/* a loop ends after 5 redirects */
+	tr_test_http_clear_hits(fx->http);
+	tr_test_http_redirect(fx->http, "/loop.xml", 302, "/loop.xml");
+	set_param(fx, "Profile_Rule", loop_rule);
+	g_assert_false(resync_sync(fx));
+	assert_failed(fx, "redirected more than 5 times");
+	g_assert_cmpuint(tr_test_http_hits(fx->http, "/loop.xml"), ==, 6);
+}
+
 static void
 test_not_found_fails(Fixture *fx, gconstpointer user_data)
 {
@@ -954,6 +1004,7 @@ main(int argc, char **argv)
 	ADD("http", test_http);
 	ADD("https-custom-ca", test_https_custom_ca);
 	ADD("https-system-trust", test_https_system_trust);
+	ADD("redirect", test_redirect);
 	ADD("not-found-fails", test_not_found_fails);
 	ADD("not-found-skipped", test_not_found_skipped);
 	ADD("bad-value", test_bad_value);

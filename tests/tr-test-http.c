@@ -97,6 +97,7 @@ typedef struct {
 	GBytes *body; /* or NULL */
 	gboolean chunked;
 	guint fail_first; /* answer 500 to this many requests first */
+	gchar *location;  /* a redirect's Location, or NULL */
 } Route;
 
 typedef struct {
@@ -122,6 +123,7 @@ static void
 route_free(Route *r)
 {
 	g_clear_pointer(&r->body, g_bytes_unref);
+	g_free(r->location);
 	g_free(r);
 }
 
@@ -157,6 +159,9 @@ handler(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 		soup_server_message_set_status(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
 	} else {
 		soup_server_message_set_status(msg, r->status, NULL);
+		if (r->location != NULL)
+			soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+						     "Location", r->location);
 		if (r->body != NULL) {
 			SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
 			if (r->chunked)
@@ -309,6 +314,18 @@ tr_test_http_serve(TrTestHttp *s, const gchar *path, guint status, const gchar *
 	g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new(body, strlen(body)) : NULL;
 
 	tr_test_http_serve_bytes(s, path, status, bytes, FALSE);
+}
+
+void
+tr_test_http_redirect(TrTestHttp *s, const gchar *path, guint status, const gchar *location)
+{
+	Route *r = g_new0(Route, 1);
+
+	r->status = status;
+	r->location = g_strdup(location);
+	g_mutex_lock(&s->lock);
+	g_hash_table_insert(s->routes, g_strdup(path), r);
+	g_mutex_unlock(&s->lock);
 }
 
 void

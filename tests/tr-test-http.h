@@ -55,6 +55,8 @@ void tr_test_http_serve(TrTestHttp *s, const gchar *path, guint status, const gc
 /* the same with BODY's bytes; CHUNKED: without a Content-Length */
 void tr_test_http_serve_bytes(TrTestHttp *s, const gchar *path, guint status, GBytes *body,
 			      gboolean chunked);
+/* PATH answers STATUS (a 3xx) with "Location: LOCATION" */
+void tr_test_http_redirect(TrTestHttp *s, const gchar *path, guint status, const gchar *location);
 /* the next N requests for PATH, served already, are answered 500 */
 void tr_test_http_fail_first(TrTestHttp *s, const gchar *path, guint n);
 
