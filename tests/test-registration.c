@@ -476,11 +476,29 @@ test_client_cert_wrong_ca(TrTest *t)
 
 /* 8: UDP to TLS on a registered line */
 
+/* a profile as a provisioning server sends it, in the Cisco note's syntax */
 static void
-test_switch_transport(TrTest *t)
+import_profile(Ctx *ctx, const gchar *profile)
+{
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) warnings = NULL;
+	GVariant *bytes =
+		g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, profile, strlen(profile), 1);
+
+	g_assert_true(tr_dbus_device_call_import_profile_sync(ctx->device, bytes, "line1-tls.cfg",
+							      g_variant_new("a{say}", NULL),
+							      &warnings, NULL, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_strv_length(warnings), ==, 0);
+}
+
+/* UDP to TLS at run time: by SetParameters, or by an imported profile */
+static void
+switch_transport(TrTest *t, gboolean by_profile)
 {
 	Ctx ctx = {0};
 	g_autofree gchar *proxy = NULL;
+	const gchar *how = by_profile ? "profile" : "SetParameters";
 	gint64 start;
 	gdouble tls_ms, gone_ms;
 
@@ -489,22 +507,43 @@ test_switch_transport(TrTest *t)
 	assert_registers(&ctx, g_get_monotonic_time());
 	assert_binding(&ctx, "udp");
 
-	proxy = g_strdup_printf("Proxy_1_=127.0.0.1:%u", tr_test_sbc_get_tls_port(ctx.sbc));
 	start = g_get_monotonic_time();
-	tr_test_line_set_params(&ctx, "SIP_Transport_1_=TLS", proxy, NULL);
+	if (by_profile) {
+		g_autofree gchar *profile = g_strdup_printf("# the SPA's legacy text profile\n"
+							    "SIP_Transport[1] \"TLS\" ;\n"
+							    "Proxy[1] \"127.0.0.1:%u\" ;\n",
+							    tr_test_sbc_get_tls_port(ctx.sbc));
+		import_profile(&ctx, profile);
+	} else {
+		proxy = g_strdup_printf("Proxy_1_=127.0.0.1:%u", tr_test_sbc_get_tls_port(ctx.sbc));
+		tr_test_line_set_params(&ctx, "SIP_Transport_1_=TLS", proxy, NULL);
+	}
 	g_assert_true(tr_test_line_wait(&ctx, no_binding, "udp", DEADLINE_MS) ||
 		      (log_line(&ctx, "switch"), FALSE));
 	gone_ms = tr_test_ms_since(start);
 	assert_binding(&ctx, "tls");
 	tls_ms = assert_registers(&ctx, start);
-	tr_test_note(
-		"switch UDP -> TLS: UDP binding gone after %.0f ms, registered over TLS after %.0f "
-		"ms; un-REGISTERs (expires=0) over UDP: %u",
-		gone_ms, tls_ms, tr_test_sbc_count_log(ctx.sbc, "transport=udp> expires=0"));
+	tr_test_note("switch UDP -> TLS by %s: UDP binding gone after %.0f ms, registered over TLS "
+		     "after "
+		     "%.0f ms; un-REGISTERs (expires=0) over UDP: %u",
+		     how, gone_ms, tls_ms,
+		     tr_test_sbc_count_log(ctx.sbc, "transport=udp> expires=0"));
 	g_assert_cmpuint(tr_test_sbc_count_log(ctx.sbc, "transport=udp> expires=0"), >=, 1);
 	g_assert_false(has_binding(&ctx, "udp"));
 	assert_tls_verified(&ctx);
 	tr_test_line_teardown(&ctx);
+}
+
+static void
+test_switch_transport(TrTest *t)
+{
+	switch_transport(t, FALSE);
+}
+
+static void
+test_switch_transport_by_profile(TrTest *t)
+{
+	switch_transport(t, TRUE);
 }
 
 /* 9: the SBC crashes and comes back */
@@ -945,6 +984,7 @@ static const TrTestCase cases[] = {
 	{"/registration/udp/keepalive", test_udp_keepalive},
 	{"/registration/tls/legacy-version", test_legacy_tls},
 	{"/registration/switch-udp-to-tls", test_switch_transport},
+	{"/registration/switch-udp-to-tls/profile", test_switch_transport_by_profile},
 	{"/registration/sbc-restart", test_sbc_restart},
 };
 
