@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -277,6 +278,18 @@ register_plain(TrTest *t, const gchar *transport)
 	assert_binding(&ctx, g_str_equal(transport, "UDP") ? "udp" : "tcp");
 	tr_test_note("%s: %u REGISTERs seen by the SBC", transport,
 		     tr_test_sbc_count_registers(ctx.sbc));
+
+	/* SIGINT (UDP) and SIGTERM (TCP) end tipringd cleanly: exit status 0,
+	 * the binding removed by an un-REGISTER before it exits */
+	start = g_get_monotonic_time();
+	tr_test_line_stop_daemon(&ctx, g_str_equal(transport, "UDP") ? SIGINT : SIGTERM);
+	tr_test_note("%s: %s ended tipringd in %.0f ms, exit status 0", transport,
+		     g_str_equal(transport, "UDP") ? "SIGINT" : "SIGTERM", tr_test_ms_since(start));
+	g_assert_false(has_binding(&ctx, g_str_equal(transport, "UDP") ? "udp" : "tcp"));
+	g_assert_cmpuint(tr_test_sbc_count_log(ctx.sbc, g_str_equal(transport, "UDP")
+								? "transport=udp> expires=0"
+								: "transport=tcp> expires=0"),
+			 ==, 1);
 	tr_test_line_teardown(&ctx);
 }
 

@@ -242,8 +242,9 @@ daemon_gone(TrTestLine *l, gconstpointer arg)
 	return l->exited;
 }
 
+/* SIGNUM (SIGTERM, SIGINT) ends tipringd cleanly, its bindings unregistered */
 void
-tr_test_line_teardown(TrTestLine *l)
+tr_test_line_stop_daemon(TrTestLine *l, gint signum)
 {
 	g_clear_object(&l->line);
 	g_clear_object(&l->device);
@@ -252,10 +253,9 @@ tr_test_line_teardown(TrTestLine *l)
 	if (l->connection != NULL)
 		g_dbus_connection_close_sync(l->connection, NULL, NULL);
 	g_clear_object(&l->connection);
-	if (l->d != NULL) {
-		/* SIGTERM ends it cleanly, its bindings unregistered */
+	if (l->d != NULL && !l->exited) {
 		l->stopping = TRUE;
-		g_subprocess_send_signal(l->d, SIGTERM);
+		g_subprocess_send_signal(l->d, signum);
 		tr_test_line_wait(l, daemon_gone, NULL, l->deadline_ms);
 		if (!l->exited)
 			g_subprocess_force_exit(l->d);
@@ -263,6 +263,12 @@ tr_test_line_teardown(TrTestLine *l)
 		g_assert_true(g_subprocess_get_if_exited(l->d));
 		g_assert_cmpint(g_subprocess_get_exit_status(l->d), ==, 0);
 	}
+}
+
+void
+tr_test_line_teardown(TrTestLine *l)
+{
+	tr_test_line_stop_daemon(l, SIGTERM);
 	g_clear_object(&l->d);
 	g_free(l->daemon_log);
 	g_clear_pointer(&l->sbc, tr_test_sbc_free);

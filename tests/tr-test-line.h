@@ -75,6 +75,7 @@ guint tr_test_line_free_sip_port(TrTestLine *l, guint except);
 /* SetParameters of "Name=Value" pairs, NULL-terminated, which must succeed */
 void tr_test_line_set_params(TrTestLine *l, const gchar *first, ...) G_GNUC_NULL_TERMINATED;
 /* D-Bus closed; tipringd stopped with SIGTERM, which must end it cleanly; the SBC freed */
+void tr_test_line_stop_daemon(TrTestLine *l, gint signum);
 void tr_test_line_teardown(TrTestLine *l);
 
 G_END_DECLS
