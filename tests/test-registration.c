@@ -971,6 +971,12 @@ test_legacy_tls(TrTest *t)
 	tr_test_line_set_params(&ctx, allow[0], NULL);
 	tr_test_note("TLS 1.0 allowed: registered %.0f ms later", assert_registers(&ctx, start));
 	g_assert_cmpstr(tr_dbus_line_tls_get_protocol_version(line_tls(&ctx)), ==, "TLS1.0");
+	/* and said in the log, not silently */
+	{
+		g_autofree gchar *log = NULL;
+		g_assert_true(g_file_get_contents(ctx.daemon_log, &log, NULL, NULL));
+		tr_test_assert_contains(log, "uses TLS1.0, older than TLS 1.2");
+	}
 	tr_test_line_teardown(&ctx);
 }
 
