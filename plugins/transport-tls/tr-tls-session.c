@@ -286,7 +286,8 @@ tr_tls_session_established(TrTlsSession *self, gconstpointer conn, gnutls_sessio
 	changes_end(self);
 	g_message("%s: TLS session established: %s, %s, %s in %u ms%s", self->name,
 		  self->protocol_version, self->cipher_suite, self->verify_result, handshake_ms,
-		  self->resumed ? " (resumed)" : "");	/* allowed only by TLS_Minimum_Version, and never silently */
+		  self->resumed ? " (resumed)" : "");
+	/* allowed only by TLS_Minimum_Version, and never silently */
 	if (gnutls_protocol_get_version(session) == GNUTLS_TLS1_0 ||
 	    gnutls_protocol_get_version(session) == GNUTLS_TLS1_1)
 		g_warning("%s: the TLS session uses %s, older than TLS 1.2: TLS_Minimum_Version "
