@@ -4,8 +4,17 @@
  */
 #pragma once
 
-/* every user-facing string of tipring goes through the "tipring" domain */
+#include <glib.h>
+
+/*
+ * _() and N_() for the text domain GETTEXT_PACKAGE, when the includer defines
+ * it: "tipring" in the core and the plugins built with it (config.h), the
+ * plugin's own domain in a plugin built out of tree (docs/architecture.md).
+ * Without it, nothing: the SDK never picks a domain for its includer.
+ */
+#ifdef GETTEXT_PACKAGE
 #include <glib/gi18n-lib.h>
+#endif
 
 G_BEGIN_DECLS
 
