@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <gnutls/x509.h>
 
 #define TAG_NAMESPACE "tipring"
@@ -424,7 +425,9 @@ priority_for_min_version(const gchar *min_version, gchar **priority, GError **er
 		}
 	}
 	g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-		    "unknown TLS minimum version “%s” (TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3)",
+		    /* TRANSLATORS: %s is the value of TLS_Minimum_Version; keep the
+		     * version names */
+		    _("unknown TLS minimum version “%s” (TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3)"),
 		    min_version);
 	return FALSE;
 }
@@ -470,8 +473,9 @@ tr_tls_credentials_new(const TrTlsSettings *settings, GError **error)
 		return NULL;
 	r = gnutls_priority_init2(&credentials->priority, priority, &err_pos, 0);
 	if (r < 0) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "TLS priority “%s”: %s", priority,
-			    gnutls_strerror(r));
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			    /* TRANSLATORS: a GnuTLS priority string, then GnuTLS's reason */
+			    _("TLS priority “%s”: %s"), priority, gnutls_strerror(r));
 		return NULL;
 	}
 
@@ -485,16 +489,19 @@ tr_tls_credentials_new(const TrTlsSettings *settings, GError **error)
 							   settings->ca_file, GNUTLS_X509_FMT_PEM);
 		if (r <= 0) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    "cannot read the CA file %s: %s", settings->ca_file,
-				    r == 0 ? "no certificate in it" : gnutls_strerror(r));
+				    /* TRANSLATORS: a file name, then why; CA: certificate
+				     * authority */
+				    _("cannot read the CA file %s: %s"), settings->ca_file,
+				    r == 0 ? _("no certificate in it") : gnutls_strerror(r));
 			return NULL;
 		}
 	} else {
 		r = gnutls_certificate_set_x509_system_trust(credentials->credentials);
 		if (r <= 0) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    "cannot read the system's trust store: %s",
-				    r == 0 ? "no certificate in it" : gnutls_strerror(r));
+				    /* TRANSLATORS: %s says why */
+				    _("cannot read the system's trust store: %s"),
+				    r == 0 ? _("no certificate in it") : gnutls_strerror(r));
 			return NULL;
 		}
 	}
@@ -509,7 +516,8 @@ tr_tls_credentials_new(const TrTlsSettings *settings, GError **error)
 		if (r < 0) {
 			/* the key's path may be shown, never its contents */
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    "cannot use the client certificate %s with the key %s: %s",
+				    /* TRANSLATORS: two file names, then GnuTLS's reason */
+				    _("cannot use the client certificate %s with the key %s: %s"),
 				    settings->cert_file, key_file, gnutls_strerror(r));
 			return NULL;
 		}

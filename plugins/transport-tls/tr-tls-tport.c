@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <sofia-sip/msg.h>
 #include <sofia-sip/sofia_features.h>
@@ -194,16 +195,18 @@ verify_status_words(unsigned int status, const gchar *name)
 		unsigned int flag;
 		const gchar *words;
 	} known[] = {
-		{GNUTLS_CERT_SIGNER_NOT_FOUND, "issuer is unknown"},
-		{GNUTLS_CERT_SIGNER_NOT_CA, "issuer is not a certificate authority"},
-		{GNUTLS_CERT_EXPIRED, "certificate has expired"},
-		{GNUTLS_CERT_NOT_ACTIVATED, "certificate is not yet valid"},
-		{GNUTLS_CERT_REVOKED, "certificate is revoked"},
+		/* TRANSLATORS: why a server's TLS certificate was not verified;
+		 * several are joined with "; " */
+		{GNUTLS_CERT_SIGNER_NOT_FOUND, N_("issuer is unknown")},
+		{GNUTLS_CERT_SIGNER_NOT_CA, N_("issuer is not a certificate authority")},
+		{GNUTLS_CERT_EXPIRED, N_("certificate has expired")},
+		{GNUTLS_CERT_NOT_ACTIVATED, N_("certificate is not yet valid")},
+		{GNUTLS_CERT_REVOKED, N_("certificate is revoked")},
 		{GNUTLS_CERT_INSECURE_ALGORITHM,
-		 "certificate is signed with an insecure algorithm"},
-		{GNUTLS_CERT_SIGNATURE_FAILURE, "certificate signature is wrong"},
-		{GNUTLS_CERT_PURPOSE_MISMATCH, "certificate is not for a server"},
-		{GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE, "issuer's constraints forbid it"},
+		 N_("certificate is signed with an insecure algorithm")},
+		{GNUTLS_CERT_SIGNATURE_FAILURE, N_("certificate signature is wrong")},
+		{GNUTLS_CERT_PURPOSE_MISMATCH, N_("certificate is not for a server")},
+		{GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE, N_("issuer's constraints forbid it")},
 	};
 	g_autoptr(GString) words = g_string_new(NULL);
 
@@ -213,13 +216,14 @@ verify_status_words(unsigned int status, const gchar *name)
 		if (status & known[i].flag) {
 			if (words->len > 0)
 				g_string_append(words, "; ");
-			g_string_append(words, known[i].words);
+			g_string_append(words, _(known[i].words));
 		}
 	}
 	if (status & GNUTLS_CERT_UNEXPECTED_OWNER) {
 		if (words->len > 0)
 			g_string_append(words, "; ");
-		g_string_append_printf(words, "certificate is not for %s", name);
+		/* TRANSLATORS: %s is the server's name the certificate should name */
+		g_string_append_printf(words, _("certificate is not for %s"), name);
 	}
 	if (words->len == 0) {
 		gnutls_datum_t out = {NULL, 0};
@@ -229,7 +233,8 @@ verify_status_words(unsigned int status, const gchar *name)
 			g_string_append_len(words, (const gchar *)out.data, out.size);
 			gnutls_free(out.data);
 		} else {
-			g_string_append_printf(words, "not verified (status 0x%x)", status);
+			/* TRANSLATORS: %x is GnuTLS's verification status, in hex */
+			g_string_append_printf(words, _("not verified (status 0x%x)"), status);
 		}
 	}
 	return g_string_free(g_steal_pointer(&words), FALSE);
@@ -239,7 +244,8 @@ static const gchar *
 alert_words(gnutls_session_t gs)
 {
 	const gchar *name = gnutls_alert_get_name(gnutls_alert_get(gs));
-	return name != NULL ? name : "unknown alert";
+	/* TRANSLATORS: a TLS alert GnuTLS has no name for */
+	return name != NULL ? name : _("unknown alert");
 }
 
 /* why a server that ends the session may have done so, if it is about us */
@@ -248,12 +254,16 @@ client_certificate_hint(TrTlsTport *tls)
 {
 	if (!gnutls_certificate_client_get_request_status(tls->gs))
 		return "";
+	/* TRANSLATORS: added to "TLS session with SBC ended by the server: ALERT";
+	 * "it" is the server; keep the leading space and the parentheses */
 	if (gnutls_certificate_get_ours(tls->gs) != NULL)
-		return " (it refused the line's client certificate)";
+		return _(" (it refused the line's client certificate)");
+	/* TRANSLATORS: as above */
 	if (!tr_tls_session_has_client_certificate(tls->session))
-		return " (it demands a client certificate and the line has none)";
-	return " (it demands a client certificate from a CA it names; the line's is from "
-	       "another, so none was sent)";
+		return _(" (it demands a client certificate and the line has none)");
+	/* TRANSLATORS: as above; CA: certificate authority */
+	return _(" (it demands a client certificate from a CA it names; the line's is from "
+		 "another, so none was sent)");
 }
 
 /* ---- handshake ---------------------------------------------------------- */
@@ -270,7 +280,8 @@ tr_tls_established(TrTlsTport *tls)
 
 	r = gnutls_certificate_verify_peers3(tls->gs, tls->verify_name, &status);
 	if (r < 0)
-		problem = g_strdup_printf("cannot verify: %s", gnutls_strerror(r));
+		/* TRANSLATORS: %s is GnuTLS's reason */
+		problem = g_strdup_printf(_("cannot verify: %s"), gnutls_strerror(r));
 	else
 		problem = verify_status_words(status, tls->verify_name);
 
@@ -280,14 +291,18 @@ tr_tls_established(TrTlsTport *tls)
 				  (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
 					  ? GNUTLS_A_UNKNOWN_CA
 					  : GNUTLS_A_BAD_CERTIFICATE);
-		tr_tls_fail(tls, EACCES, problem, "server certificate of %s refused: %s", tls->peer,
-			    problem);
+		tr_tls_fail(tls, EACCES, problem,
+			    /* TRANSLATORS: the server, "sbc.example.net (192.0.2.1:5061)",
+			     * then why its certificate was refused */
+			    _("server certificate of %s refused: %s"), tls->peer, problem);
 		return;
 	}
 	if (problem != NULL)
-		result = g_strdup_printf("not verified (verification is off): %s", problem);
+		/* TRANSLATORS: %s says what is wrong with the server's certificate */
+		result = g_strdup_printf(_("not verified (verification is off): %s"), problem);
 	else
-		result = g_strdup_printf("verified for %s", tls->verify_name);
+		/* TRANSLATORS: %s is the server name the certificate was checked for */
+		result = g_strdup_printf(_("verified for %s"), tls->verify_name);
 
 	tls->state = TR_TLS_CONN_ESTABLISHED;
 	self->tp_is_connected = 1;
@@ -338,29 +353,37 @@ tr_tls_handshake(TrTlsTport *tls)
 
 	switch (r) {
 	case GNUTLS_E_FATAL_ALERT_RECEIVED:
-		tr_tls_fail(tls, EPROTO, NULL, "TLS handshake with %s refused by the server: %s%s",
-			    tls->peer, alert_words(tls->gs), client_certificate_hint(tls));
+		tr_tls_fail(tls, EPROTO, NULL,
+			    /* TRANSLATORS: the server, its TLS alert (in English, from
+			     * GnuTLS), then nothing or a hint in parentheses */
+			    _("TLS handshake with %s refused by the server: %s%s"), tls->peer,
+			    alert_words(tls->gs), client_certificate_hint(tls));
 		break;
 	case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
 	case GNUTLS_E_NO_CIPHER_SUITES:
 	case GNUTLS_E_INSUFFICIENT_CREDENTIALS:
 	case GNUTLS_E_NO_COMMON_KEY_SHARE:
 		min = tr_tls_session_get_min_version(tls->session);
-		tr_tls_fail(tls, EPROTO, NULL,
-			    "TLS handshake with %s failed: no protocol version or cipher suite in "
-			    "common (minimum %s): %s",
-			    tls->peer, min, gnutls_strerror(r));
+		tr_tls_fail(
+			tls, EPROTO, NULL,
+			/* TRANSLATORS: the server, the line's minimum TLS version
+			 * ("TLSv1.2"), then GnuTLS's reason */
+			_("TLS handshake with %s failed: no protocol version or cipher suite in "
+			  "common (minimum %s): %s"),
+			tls->peer, min, gnutls_strerror(r));
 		break;
 	case GNUTLS_E_PREMATURE_TERMINATION:
 	case GNUTLS_E_PULL_ERROR:
 	case GNUTLS_E_PUSH_ERROR:
 		tr_tls_fail(tls, EPROTO, NULL,
-			    "TLS handshake with %s failed: the server closed the connection",
+			    /* TRANSLATORS: %s is the server */
+			    _("TLS handshake with %s failed: the server closed the connection"),
 			    tls->peer);
 		break;
 	default:
-		tr_tls_fail(tls, EPROTO, NULL, "TLS handshake with %s failed: %s", tls->peer,
-			    gnutls_strerror(r));
+		tr_tls_fail(tls, EPROTO, NULL,
+			    /* TRANSLATORS: the server, then GnuTLS's reason */
+			    _("TLS handshake with %s failed: %s"), tls->peer, gnutls_strerror(r));
 		break;
 	}
 }
@@ -410,7 +433,9 @@ tr_tls_send_control(TrTlsTport *tls, const gchar *bytes, gsize len, gboolean pin
 		tr_tls_update_mask(tls);
 	} else if (r < 0) {
 		g_autofree gchar *reason =
-			g_strdup_printf("keepalive to %s: %s", tls->peer, gnutls_strerror(r));
+			/* TRANSLATORS: a keepalive that could not be sent: the server,
+			 * then GnuTLS's reason */
+			g_strdup_printf(_("keepalive to %s: %s"), tls->peer, gnutls_strerror(r));
 
 		tr_tls_session_failed(tls->session, tls, NULL, NULL, reason);
 		tls->state = TR_TLS_CONN_DONE;
@@ -534,7 +559,8 @@ tr_tls_deinit_secondary(tport_t *self)
 		tls->gs = NULL;
 	}
 	if (tls->session != NULL) {
-		tr_tls_session_closed(tls->session, tls, "closed", FALSE);
+		/* TRANSLATORS: why a TLS session ended: the line closed it */
+		tr_tls_session_closed(tls->session, tls, C_("TLS session end", "closed"), FALSE);
 		g_clear_object(&tls->session);
 	}
 	g_clear_pointer(&tls->credentials, tr_tls_credentials_unref);
@@ -557,7 +583,9 @@ tr_tls_shutdown(tport_t *self, int how)
 	shutdown(self->tp_socket, how);
 	if (how >= 2) {
 		if (tls->session != NULL)
-			tr_tls_session_closed(tls->session, tls, "closed", FALSE);
+			/* TRANSLATORS: why a TLS session ended: the line closed it */
+			tr_tls_session_closed(tls->session, tls, C_("TLS session end", "closed"),
+					      FALSE);
 		tls->state = TR_TLS_CONN_DONE;
 	}
 }
@@ -581,7 +609,10 @@ tr_tls_events(tport_t *self, int events)
 			int err = su_soerror(self->tp_socket);
 
 			if (err != 0)
-				tr_tls_fail(tls, err, NULL, "cannot connect to %s: %s", tls->peer,
+				tr_tls_fail(tls, err, NULL,
+					    /* TRANSLATORS: the server, then the system's
+					     * reason */
+					    _("cannot connect to %s: %s"), tls->peer,
 					    g_strerror(err));
 			else
 				tr_tls_start_handshake(tls);
@@ -665,8 +696,10 @@ tr_tls_recv(tport_t *self)
 	if (n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION) {
 		tr_tls_session_closed(
 			tls->session, tls,
-			n == 0 ? "closed by the server"
-			       : "the server dropped the connection (no close_notify)",
+			/* TRANSLATORS: why a TLS session ended; close_notify is a TLS
+			 * message: keep it */
+			n == 0 ? _("closed by the server")
+			       : _("the server dropped the connection (no close_notify)"),
 			TRUE);
 		if (self->tp_msg != NULL)
 			msg_recv_commit(self->tp_msg, 0, 1);
@@ -685,11 +718,14 @@ tr_tls_recv(tport_t *self)
 		g_autofree gchar *reason = NULL;
 
 		if (n == GNUTLS_E_FATAL_ALERT_RECEIVED)
-			reason = g_strdup_printf("TLS session with %s ended by the server: %s%s",
-						 tls->peer, alert_words(tls->gs),
-						 client_certificate_hint(tls));
+			reason = g_strdup_printf(
+				/* TRANSLATORS: the server, its TLS alert (in English,
+				 * from GnuTLS), then nothing or a hint in parentheses */
+				_("TLS session with %s ended by the server: %s%s"), tls->peer,
+				alert_words(tls->gs), client_certificate_hint(tls));
 		else
-			reason = g_strdup_printf("TLS session with %s: %s", tls->peer,
+			/* TRANSLATORS: the server, then GnuTLS's reason */
+			reason = g_strdup_printf(_("TLS session with %s: %s"), tls->peer,
 						 gnutls_strerror((int)n));
 		tr_tls_session_failed(tls->session, tls, NULL, NULL, reason);
 		errno = EPROTO;
@@ -828,8 +864,10 @@ tr_tls_send(tport_t const *const_self, msg_t *msg, msg_iovec_t iov[], size_t iov
 			break;
 		}
 		if (r < 0) {
-			g_autofree gchar *reason = g_strdup_printf("TLS send to %s: %s", tls->peer,
-								   gnutls_strerror((int)r));
+			g_autofree gchar *reason =
+				/* TRANSLATORS: the server, then GnuTLS's reason */
+				g_strdup_printf(_("TLS send to %s: %s"), tls->peer,
+						gnutls_strerror((int)r));
 
 			tr_tls_session_failed(tls->session, tls, NULL, NULL, reason);
 			if (total > 0)
@@ -893,10 +931,18 @@ tr_tls_timer(tport_t *self, su_time_t now)
 
 	if (tls->state == TR_TLS_CONN_CONNECTING || tls->state == TR_TLS_CONN_HANDSHAKING) {
 		if (su_time_cmp(tls->deadline, now) <= 0) {
-			tr_tls_fail(tls, ETIMEDOUT, NULL, "%s with %s timed out after %u ms",
-				    tls->state == TR_TLS_CONN_CONNECTING ? "TCP connection"
-									 : "TLS handshake",
-				    tls->peer, tr_tls_session_get_handshake_timeout(tls->session));
+			guint timeout = tr_tls_session_get_handshake_timeout(tls->session);
+
+			if (tls->state == TR_TLS_CONN_CONNECTING)
+				tr_tls_fail(tls, ETIMEDOUT, NULL,
+					    /* TRANSLATORS: the server, then milliseconds */
+					    _("TCP connection with %s timed out after %u ms"),
+					    tls->peer, timeout);
+			else
+				tr_tls_fail(tls, ETIMEDOUT, NULL,
+					    /* TRANSLATORS: the server, then milliseconds */
+					    _("TLS handshake with %s timed out after %u ms"),
+					    tls->peer, timeout);
 			return;
 		}
 		tport_base_timer(self, now);
@@ -910,8 +956,10 @@ tr_tls_timer(tport_t *self, su_time_t now)
 	pingpong = self->tp_params->tpp_pingpong;
 	if (pingpong != 0 && self->tp_ptime.tv_sec != 0 && !self->tp_recv_close &&
 	    su_time_cmp(su_time_add(self->tp_ptime, pingpong), now) < 0) {
-		tr_tls_fail(tls, EPIPE, NULL, "no answer from %s to a keepalive within %u ms",
-			    tls->peer, pingpong);
+		tr_tls_fail(tls, EPIPE, NULL,
+			    /* TRANSLATORS: the server, then milliseconds */
+			    _("no answer from %s to a keepalive within %u ms"), tls->peer,
+			    pingpong);
 		return;
 	}
 	interval = tr_tls_keepalive_interval(tls);
@@ -995,7 +1043,8 @@ tr_tls_connect(tport_primary_t *pri, su_addrinfo_t *ai, tp_name_t const *tpn)
 		r = gnutls_server_name_set(tls->gs, GNUTLS_NAME_DNS, tls->verify_name,
 					   strlen(tls->verify_name));
 	if (r < 0) {
-		g_autofree gchar *why = g_strdup_printf("TLS setup: %s", gnutls_strerror(r));
+		/* TRANSLATORS: %s is GnuTLS's reason */
+		g_autofree gchar *why = g_strdup_printf(_("TLS setup: %s"), gnutls_strerror(r));
 
 		tr_tls_session_failed(session, tls, NULL, NULL, why);
 		tport_zap_secondary(self);
@@ -1010,8 +1059,10 @@ tr_tls_connect(tport_primary_t *pri, su_addrinfo_t *ai, tp_name_t const *tpn)
 	if (connect(s, ai->ai_addr, (socklen_t)ai->ai_addrlen) == SOCKET_ERROR) {
 		err = su_errno();
 		if (!su_is_blocking(err) && err != EINPROGRESS) {
-			g_autofree gchar *why = g_strdup_printf("cannot connect to %s: %s",
-								tls->peer, g_strerror(err));
+			g_autofree gchar *why =
+				/* TRANSLATORS: the server, then the system's reason */
+				g_strdup_printf(_("cannot connect to %s: %s"), tls->peer,
+						g_strerror(err));
 
 			tr_tls_session_failed(session, tls, NULL, NULL, why);
 			tport_zap_secondary(self);
@@ -1120,7 +1171,9 @@ dpkg_installed_version(const gchar *status_path, const gchar *package, GError **
 	}
 	if (ours && installed && version != NULL)
 		return g_strndup(version, version_len);
-	g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s is not installed", package);
+	g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+		    /* TRANSLATORS: %s is a Debian package name */
+		    _("%s is not installed"), package);
 	return NULL;
 }
 
@@ -1140,8 +1193,10 @@ tr_tls_tport_check_version(const gchar *dpkg_status_path, GError **error)
 
 	if (g_strcmp0(sofia_sip_name_version, TR_SOFIA_SRC_NAME_VERSION) != 0) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-			    "Sofia-SIP is %s but this TLS transport was built for %s (%s %s): "
-			    "rebuild it against the installed library",
+			    /* TRANSLATORS: Sofia-SIP versions, then a Debian package and
+			     * its version */
+			    _("Sofia-SIP is %s but this TLS transport was built for %s (%s %s): "
+			      "rebuild it against the installed library"),
 			    sofia_sip_name_version, TR_SOFIA_SRC_NAME_VERSION, TR_SOFIA_PKG_NAME,
 			    TR_SOFIA_PKG_VERSION);
 		return FALSE;
@@ -1151,15 +1206,19 @@ tr_tls_tport_check_version(const gchar *dpkg_status_path, GError **error)
 	installed = dpkg_installed_version(dpkg_status_path, TR_SOFIA_PKG_NAME, &local_error);
 	if (installed == NULL) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-			    "cannot tell which %s is installed (%s), and this TLS transport is "
-			    "only safe with %s",
+			    /* TRANSLATORS: a Debian package, why its version is not known,
+			     * then the version the transport was built against */
+			    _("cannot tell which %s is installed (%s), and this TLS transport is "
+			      "only safe with %s"),
 			    TR_SOFIA_PKG_NAME, local_error->message, TR_SOFIA_PKG_VERSION);
 		return FALSE;
 	}
 	if (g_strcmp0(installed, TR_SOFIA_PKG_VERSION) != 0) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-			    "%s %s is installed but this TLS transport was built against %s: "
-			    "rebuild it (.ci/fetch-sofia-src, then meson)",
+			    /* TRANSLATORS: a Debian package and its installed version, then
+			     * the version the transport was built against */
+			    _("%s %s is installed but this TLS transport was built against %s: "
+			      "rebuild it (.ci/fetch-sofia-src, then meson)"),
 			    TR_SOFIA_PKG_NAME, installed, TR_SOFIA_PKG_VERSION);
 		return FALSE;
 	}
@@ -1183,7 +1242,8 @@ tr_tls_tport_register(GError **error)
 	if (tport_register_type(&tr_tls_vtable) < 0 ||
 	    tport_register_type(&tr_tls_client_vtable) < 0) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-			    "cannot register the TLS transport with Sofia-SIP: %s",
+			    /* TRANSLATORS: %s is the system's reason */
+			    _("cannot register the TLS transport with Sofia-SIP: %s"),
 			    g_strerror(su_errno()));
 		return FALSE;
 	}
@@ -1191,7 +1251,9 @@ tr_tls_tport_register(GError **error)
 	if (tport_vtable_by_name("tls", tport_type_local) != &tr_tls_vtable ||
 	    tport_vtable_by_name("tls", tport_type_client) != &tr_tls_client_vtable) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    "the TLS transport does not replace Sofia-SIP's own");
+				    /* TRANSLATORS: another TLS transport was registered with
+				     * the SIP stack after this one */
+				    _("the TLS transport does not replace Sofia-SIP's own"));
 		return FALSE;
 	}
 	registered = TRUE;
