@@ -14,6 +14,7 @@
 #include "tr-device-backend.h"
 #include "tr-error.h"
 #include "tr-frontend.h"
+#include "tr-i18n.h"
 #include "tr-media.h"
 #include "tr-plugin-loader.h"
 #include "tr-transport.h"
@@ -29,22 +30,31 @@ check_file(const gchar *path, GError **error)
 	GStatBuf st;
 
 	if (g_stat(path, &st) != 0) {
-		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN, "cannot stat: %s", g_strerror(errno));
+		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
+			    /* TRANSLATORS: why a plugin module could not be loaded; %s is
+			     * the system's reason, e.g. "Permission denied" */
+			    _("cannot stat: %s"), g_strerror(errno));
 		return FALSE;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN, "not a regular file");
+		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
+				    /* TRANSLATORS: why a plugin module was refused */
+				    _("not a regular file"));
 		return FALSE;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
 		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
-			    "owned by uid %u, neither root nor the daemon's user",
+			    /* TRANSLATORS: why a plugin module was refused: the user
+			     * that owns the file */
+			    _("owned by uid %u, neither root nor the daemon's user"),
 			    (guint)st.st_uid);
 		return FALSE;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
-				    "writable by group or others");
+				    /* TRANSLATORS: why a plugin module was refused: its file
+				     * mode */
+				    _("writable by group or others"));
 		return FALSE;
 	}
 	return TRUE;
@@ -82,33 +92,41 @@ tr_plugin_loader_open(const gchar *path, GError **error)
 		return NULL;
 	module = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 	if (module == NULL) {
-		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN, "cannot load: %s", g_module_error());
+		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
+			    /* TRANSLATORS: %s is the dynamic linker's reason */
+			    _("cannot load: %s"), g_module_error());
 		return NULL;
 	}
 	if (!g_module_symbol(module, TR_PLUGIN_ENTRY_POINT, (gpointer *)&describe) ||
 	    describe == NULL) {
-		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN, "no entry point %s",
-			    TR_PLUGIN_ENTRY_POINT);
+		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
+			    /* TRANSLATORS: %s is a C function name, tr_plugin_describe */
+			    _("no entry point %s"), TR_PLUGIN_ENTRY_POINT);
 		g_module_close(module);
 		return NULL;
 	}
 	desc = describe();
 	if (desc == NULL) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
-				    "the entry point returned nothing");
+				    /* TRANSLATORS: a plugin module's function that says what
+				     * the plugin is */
+				    _("the entry point returned nothing"));
 		g_module_close(module);
 		return NULL;
 	}
 	if (desc->abi_version != TR_PLUGIN_ABI_VERSION) {
 		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
-			    "built for plugin ABI %u, but this tipringd has ABI %u",
+			    /* TRANSLATORS: ABI: the binary interface between tipringd and its
+			     * plugins, numbered; the plugin's number, then the daemon's */
+			    _("built for plugin ABI %u, but this tipringd has ABI %u"),
 			    desc->abi_version, (guint)TR_PLUGIN_ABI_VERSION);
 		g_module_close(module);
 		return NULL;
 	}
 	if (desc->name == NULL || desc->get_type == NULL) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
-				    "the descriptor has no name or no type");
+				    /* TRANSLATORS: what a plugin module says about itself */
+				    _("the descriptor has no name or no type"));
 		g_module_close(module);
 		return NULL;
 	}
@@ -124,7 +142,8 @@ check_declarations(TrPlugin *plugin, GError **error)
 {
 	if (TR_IS_TRANSPORT(plugin) && tr_transport_get_protocol(TR_TRANSPORT(plugin)) == NULL) {
 		g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
-				    "a transport plugin that declares no protocol");
+				    /* TRANSLATORS: why a plugin was refused */
+				    _("a transport plugin that declares no protocol"));
 		return FALSE;
 	}
 	if (TR_IS_DEVICE_BACKEND(plugin)) {
@@ -132,13 +151,16 @@ check_declarations(TrPlugin *plugin, GError **error)
 			tr_device_backend_get_models(TR_DEVICE_BACKEND(plugin));
 		if (models == NULL || models[0] == NULL) {
 			g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
-					    "a device backend that declares no model");
+					    /* TRANSLATORS: why a plugin was refused */
+					    _("a device backend that declares no model"));
 			return FALSE;
 		}
 		for (guint i = 0; models[i] != NULL; i++) {
 			if (models[i]->name == NULL || models[i]->n_lines == 0) {
 				g_set_error_literal(error, TR_ERROR, TR_ERROR_PLUGIN,
-						    "a model without a name or without lines");
+						    /* TRANSLATORS: why a plugin was refused: a
+						     * device model it declares */
+						    _("a model without a name or without lines"));
 				return FALSE;
 			}
 		}
@@ -169,7 +191,10 @@ tr_plugin_loader_instantiate(const TrPluginDescriptor *descriptor, TrEngine *eng
 	type = descriptor->get_type();
 	if (!type_is_a_kind(type) || G_TYPE_IS_ABSTRACT(type)) {
 		g_set_error(error, TR_ERROR, TR_ERROR_PLUGIN,
-			    "type %s is not a concrete transport, device, frontend or media plugin",
+			    /* TRANSLATORS: %s is a GObject type name; transport, device,
+			     * frontend and media are the kinds of plugins */
+			    _("type %s is not a concrete transport, device, frontend or media "
+			      "plugin"),
 			    g_type_name(type));
 		return NULL;
 	}
