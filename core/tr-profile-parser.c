@@ -2,6 +2,8 @@
  * Copyright (C) 2026 The tipring authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define G_LOG_DOMAIN "tr-profile-parser"
+
 #include "config.h"
 
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "tr-error.h"
+#include "tr-i18n.h"
 #include "tr-param.h"
 #include "tr-profile-parser.h"
 
@@ -71,29 +74,57 @@ tr_profile_quote(const gchar *str)
 	return g_strdup_printf("%.*s...", (gint)(p - str), str);
 }
 
+/**
+ * tr_profile_format_position:
+ * @file: (nullable): the imported file, or %NULL for the main input
+ * @line: a line, from 1
+ * @column: a column, from 1, in characters
+ *
+ * Returns: (transfer full): where in a profile, in the words of every
+ * message about profiles: "[file: ]line L, column C", translated
+ */
+gchar *
+tr_profile_format_position(const gchar *file, guint line, guint column)
+{
+	if (file != NULL)
+		/* TRANSLATORS: a place in a profile: a file name, then a line and a
+		 * column, both counted from 1; it starts many messages */
+		return g_strdup_printf(_("%s: line %u, column %u"), file, line, column);
+	/* TRANSLATORS: a place in a profile, a line and a column counted from 1;
+	 * it starts many messages */
+	return g_strdup_printf(_("line %u, column %u"), line, column);
+}
+
+/* "16777216 bytes", for limits in messages */
+static gchar *
+tr_profile_format_bytes(gulong bytes)
+{
+	return g_strdup_printf(
+		/* TRANSLATORS: a size in messages such as "the profile is %s, more
+		 * than the limit of %s" */
+		g_dngettext(GETTEXT_PACKAGE, "%lu byte", "%lu bytes", bytes), bytes);
+}
+
 /*
  * every message starts with where it is: "[file: ]line L, column C: "; and is
  * UTF-8 for D-Bus, whatever GMarkup, an import function or a file name put in
  */
-G_GNUC_PRINTF(5, 0)
+G_GNUC_PRINTF(6, 0)
 static void
-tr_profile_set_error_valist(GError **error, const gchar *file, guint line, guint column,
-			    const gchar *format, va_list args)
+tr_profile_set_error_valist(GError **error, TrError code, const gchar *file, guint line,
+			    guint column, const gchar *format, va_list args)
 {
 	g_autofree gchar *msg = g_strdup_vprintf(format, args);
-	g_autofree gchar *full = NULL;
+	g_autofree gchar *where = tr_profile_format_position(file, line, column);
+	g_autofree gchar *full = g_strdup_printf("%s: %s", where, msg);
 
-	if (file != NULL)
-		full = g_strdup_printf("%s: line %u, column %u: %s", file, line, column, msg);
-	else
-		full = g_strdup_printf("line %u, column %u: %s", line, column, msg);
 	if (!g_utf8_validate(full, -1, NULL)) {
 		gchar *valid = g_utf8_make_valid(full, -1);
 
 		g_free(full);
 		full = valid;
 	}
-	g_set_error_literal(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT, full);
+	g_set_error_literal(error, TR_ERROR, code, full);
 }
 
 /* for what concerns a whole input: its first position */
@@ -104,7 +135,7 @@ tr_profile_set_error_start(GError **error, const gchar *file, const gchar *forma
 	va_list args;
 
 	va_start(args, format);
-	tr_profile_set_error_valist(error, file, 1, 1, format, args);
+	tr_profile_set_error_valist(error, TR_ERROR_INVALID_ARGUMENT, file, 1, 1, format, args);
 	va_end(args);
 }
 
@@ -155,6 +186,7 @@ tr_profile_source_locate(TrProfileSource *src, gsize offset, guint *line, guint 
 	*column = src->column;
 }
 
+/* a syntax error */
 G_GNUC_PRINTF(4, 5)
 static void
 tr_profile_source_set_error(TrProfileSource *src, gsize offset, GError **error, const gchar *format,
@@ -166,7 +198,25 @@ tr_profile_source_set_error(TrProfileSource *src, gsize offset, GError **error, 
 
 	tr_profile_source_locate(src, offset, &line, &column);
 	va_start(args, format);
-	tr_profile_set_error_valist(error, src->file, line, column, format, args);
+	tr_profile_set_error_valist(error, TR_ERROR_INVALID_ARGUMENT, src->file, line, column,
+				    format, args);
+	va_end(args);
+}
+
+/* a well-formed entry with a value that is not allowed */
+G_GNUC_PRINTF(4, 5)
+static void
+tr_profile_source_set_value_error(TrProfileSource *src, gsize offset, GError **error,
+				  const gchar *format, ...)
+{
+	va_list args;
+	guint line;
+	guint column;
+
+	tr_profile_source_locate(src, offset, &line, &column);
+	va_start(args, format);
+	tr_profile_set_error_valist(error, TR_ERROR_INVALID_PARAMETER, src->file, line, column,
+				    format, args);
 	va_end(args);
 }
 
@@ -186,18 +236,23 @@ tr_profile_check_bytes(TrProfileSource *src, GError **error)
 
 	for (gsize i = 0; i < bad; i++) {
 		if (tr_profile_is_control(src->data[i])) {
-			tr_profile_source_set_error(
-				src, i, error, "unexpected control character 0x%02X", src->data[i]);
+			tr_profile_source_set_error(src, i, error,
+						    /* TRANSLATORS: %02X is the character's
+						     * code, e.g. 0x1B */
+						    _("unexpected control character 0x%02X"),
+						    src->data[i]);
 			return FALSE;
 		}
 	}
 	if (valid)
 		return TRUE;
 	if (src->data[bad] == '\0')
-		tr_profile_source_set_error(src, bad, error, "unexpected NUL byte");
+		tr_profile_source_set_error(src, bad, error, _("unexpected NUL byte"));
 	else
-		tr_profile_source_set_error(src, bad, error, "invalid UTF-8 (byte 0x%02X)",
-					    src->data[bad]);
+		tr_profile_source_set_error(src, bad, error,
+					    /* TRANSLATORS: the input is not UTF-8 text;
+					     * %02X is the first bad byte */
+					    _("invalid UTF-8 (byte 0x%02X)"), src->data[bad]);
 	return FALSE;
 }
 
@@ -236,16 +291,20 @@ tr_profile_inflate(const guint8 *data, gsize len, const gchar *file, GByteArray 
 					     buf, sizeof(buf), G_CONVERTER_INPUT_AT_END,
 					     &bytes_read, &bytes_written, &error_local);
 		if (result == G_CONVERTER_ERROR) {
-			tr_profile_set_error_start(error, file, "damaged gzip data: %s",
+			tr_profile_set_error_start(error, file,
+						   /* TRANSLATORS: %s says what zlib found wrong */
+						   _("damaged gzip data: %s"),
 						   error_local->message);
 			return FALSE;
 		}
 		in_pos += bytes_read;
 		if (bytes_written > TR_PROFILE_MAX_SIZE - inflated->len) {
+			g_autofree gchar *limit = tr_profile_format_bytes(TR_PROFILE_MAX_SIZE);
+
 			tr_profile_set_error_start(
 				error, file,
-				"the gzip data inflates to more than the limit of %u bytes",
-				(guint)TR_PROFILE_MAX_SIZE);
+				/* TRANSLATORS: %s is a size, "16777216 bytes" */
+				_("the gzip data inflates to more than the limit of %s"), limit);
 			return FALSE;
 		}
 		g_byte_array_append(inflated, buf, bytes_written);
@@ -253,7 +312,7 @@ tr_profile_inflate(const guint8 *data, gsize len, const gchar *file, GByteArray 
 		if (result == G_CONVERTER_FINISHED)
 			break;
 		if (bytes_read == 0 && bytes_written == 0) {
-			tr_profile_set_error_start(error, file, "truncated gzip data");
+			tr_profile_set_error_start(error, file, _("truncated gzip data"));
 			return FALSE;
 		}
 	}
@@ -268,10 +327,14 @@ tr_profile_text_init(TrProfileText *text, const guint8 *data, gsize len, const g
 	TrProfileSource src;
 
 	if (len > TR_PROFILE_MAX_SIZE) {
+		g_autofree gchar *size = tr_profile_format_bytes(len);
+		g_autofree gchar *limit = tr_profile_format_bytes(TR_PROFILE_MAX_SIZE);
+
 		tr_profile_set_error_start(error, file,
-					   "the profile is %" G_GSIZE_FORMAT
-					   " bytes, more than the limit of %u bytes",
-					   len, (guint)TR_PROFILE_MAX_SIZE);
+					   /* TRANSLATORS: both are sizes, "52428800 bytes"
+					    * and "16777216 bytes" */
+					   _("the profile is %s, more than the limit of %s"), size,
+					   limit);
 		return FALSE;
 	}
 	text->data = data;
@@ -301,9 +364,11 @@ tr_profile_add_entry(TrProfile *profile, TrProfileSource *src, gsize offset, TrP
 	g_autoptr(TrProfileEntry) owned = entry;
 
 	if (profile->entries->len >= TR_PROFILE_MAX_ENTRIES) {
-		tr_profile_source_set_error(src, offset, error,
-					    "the profile has more than %u entries",
-					    (guint)TR_PROFILE_MAX_ENTRIES);
+		tr_profile_source_set_error(
+			src, offset, error,
+			g_dngettext(GETTEXT_PACKAGE, "the profile has more than %u entry",
+				    "the profile has more than %u entries", TR_PROFILE_MAX_ENTRIES),
+			(guint)TR_PROFILE_MAX_ENTRIES);
 		return FALSE;
 	}
 	tr_profile_source_locate(src, offset, &owned->line, &owned->column);
@@ -406,10 +471,15 @@ tr_xml_start_param(TrXmlParser *self, const gchar *element_name, const gchar **a
 			g_autofree gchar *element = tr_profile_quote(element_name);
 			g_autofree gchar *value = tr_profile_quote(attribute_values[i]);
 
-			tr_profile_source_set_error(&self->src, start, error,
-						    "invalid ua=\"%s\" on <%s>, expected "
-						    "\"na\", \"ro\" or \"rw\"",
-						    value, element);
+			tr_profile_source_set_value_error(&self->src, start, error,
+							  /* TRANSLATORS: ua="..." is a user
+							   * access level in an XML profile, the
+							   * first %s the value found, the second
+							   * the parameter's element; keep ua,
+							   * na, ro and rw as they are */
+							  _("invalid ua=\"%s\" on <%s>, expected "
+							    "\"na\", \"ro\" or \"rw\""),
+							  value, element);
 			return;
 		}
 		access = attribute_values[i];
@@ -435,9 +505,12 @@ tr_xml_start_element(GMarkupParseContext *context, const gchar *element_name,
 
 	self->last_event = end;
 	if (self->depth >= TR_PROFILE_MAX_DEPTH) {
-		tr_profile_source_set_error(&self->src, start, error,
-					    "elements are nested more than %u deep",
-					    (guint)TR_PROFILE_MAX_DEPTH);
+		tr_profile_source_set_error(
+			&self->src, start, error,
+			g_dngettext(GETTEXT_PACKAGE, "elements are nested more than %u level deep",
+				    "elements are nested more than %u levels deep",
+				    TR_PROFILE_MAX_DEPTH),
+			(guint)TR_PROFILE_MAX_DEPTH);
 		return;
 	}
 	self->open_tags[self->depth++] = start;
@@ -455,8 +528,10 @@ tr_xml_start_element(GMarkupParseContext *context, const gchar *element_name,
 		g_autofree gchar *param = tr_profile_quote(self->param_element);
 
 		tr_profile_source_set_error(&self->src, start, error,
-					    "element <%s> inside parameter <%s>, "
-					    "a parameter holds text only",
+					    /* TRANSLATORS: both %s are XML element names,
+					     * the second one a parameter's */
+					    _("element <%s> inside parameter <%s>, "
+					      "a parameter holds text only"),
 					    element, param);
 		return;
 	}
@@ -480,8 +555,10 @@ tr_xml_end_param(TrXmlParser *self, GError **error)
 
 				tr_profile_source_set_error(
 					&self->src, self->param_start, error,
-					"the value of <%s> holds control character 0x%02X", quoted,
-					(guint8)*p);
+					/* TRANSLATORS: %s is a parameter's XML element,
+					 * %02X the character's code */
+					_("the value of <%s> holds control character 0x%02X"),
+					quoted, (guint8)*p);
 				return FALSE;
 			}
 		}
@@ -528,34 +605,125 @@ tr_xml_passthrough(GMarkupParseContext *context, const gchar *passthrough_text, 
 	self->last_event = tr_xml_parser_offset(self, context);
 }
 
-/* GMarkup's own errors, with our position in front of its message */
+/*
+ * does @msg start with @format, one of GMarkup's position prefixes in any
+ * language, "%d" (or "%1$d") standing for a number and a final "%s" for the
+ * rest? Returns the rest, or NULL
+ */
+static const gchar *
+tr_xml_match_glib_prefix(const gchar *msg, const gchar *format)
+{
+	const gchar *m = msg;
+	const gchar *f = format;
+
+	while (*f != '\0') {
+		const gchar *conv = f + 1;
+
+		if (*f != '%' || f[1] == '%') {
+			if (*m != *f)
+				return NULL;
+			m++;
+			f += *f == '%' ? 2 : 1;
+			continue;
+		}
+		while (g_ascii_isdigit(*conv))
+			conv++;
+		conv = *conv == '$' ? conv + 1 : f + 1;
+		if (*conv == 's' && conv[1] == '\0')
+			return m;
+		if (*conv != 'd')
+			return NULL;
+		if (*m == '-')
+			m++;
+		if (!g_ascii_isdigit(*m))
+			return NULL;
+		while (g_ascii_isdigit(*m))
+			m++;
+		f = conv + 1;
+	}
+	return m;
+}
+
+/*
+ * GMarkup puts its own position in front of its messages ("Error on line 3
+ * char 5: "), in GLib's language: the same prefixes, from GLib's catalogue or
+ * untranslated, are cut off. NULL if none fits, or if GLib does not speak the
+ * language of our messages (one of the two catalogues missing): the caller
+ * says it in its own words then.
+ */
+static const gchar *
+tr_xml_glib_detail(const gchar *msg)
+{
+	/* GLib's msgids, as gmarkup.c writes them; a variable, so that xgettext
+	 * does not take them for ours */
+	static const gchar *const prefixes[] = {
+		"Error on line %d char %d: ",
+		"Error on line %d: %s",
+	};
+	/* our position's msgid, for whether we are translated */
+	static const gchar *const ours = "line %u, column %u";
+	gboolean glib_translated = FALSE;
+
+	for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+		if (g_strcmp0(g_dgettext("glib20", prefixes[i]), prefixes[i]) != 0)
+			glib_translated = TRUE;
+	}
+	if (glib_translated != (g_strcmp0(_(ours), ours) != 0))
+		return NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+		const gchar *rest =
+			tr_xml_match_glib_prefix(msg, g_dgettext("glib20", prefixes[i]));
+
+		if (rest == NULL)
+			rest = tr_xml_match_glib_prefix(msg, prefixes[i]);
+		if (rest != NULL)
+			return rest;
+	}
+	return NULL;
+}
+
+/* what GMarkup found, in our words: its error code says enough */
+static const gchar *
+tr_xml_markup_words(const GError *markup_error, gboolean at_end)
+{
+	if (g_error_matches(markup_error, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY))
+		return _("the document is empty");
+	if (g_error_matches(markup_error, G_MARKUP_ERROR, G_MARKUP_ERROR_BAD_UTF8))
+		return _("invalid UTF-8");
+	if (at_end)
+		return _("the document ended unexpectedly");
+	return _("malformed XML");
+}
+
+/* GMarkup's own errors: our position, then what it found, in one language */
 static void
 tr_xml_parser_markup_error(TrXmlParser *self, GMarkupParseContext *context, gboolean at_end,
 			   const GError *markup_error, GError **error)
 {
-	const gchar *msg = markup_error->message;
+	const gchar *msg = tr_xml_glib_detail(markup_error->message);
 	g_autofree gchar *unclosed = NULL;
 	gsize offset;
 
-	/* "Error on line 3 char 5: " or "Error on line 3: " says it less well */
-	if (g_str_has_prefix(msg, "Error on line ")) {
-		const gchar *colon = strstr(msg, ": ");
-
-		if (colon != NULL)
-			msg = colon + 2;
+	if (msg == NULL) {
+		g_debug("GMarkup: %s", markup_error->message);
+		msg = tr_xml_markup_words(markup_error, at_end);
 	}
 	if (at_end && self->depth > 0) {
+		g_autofree gchar *where = NULL;
 		guint line;
 		guint column;
 
 		tr_profile_source_locate(&self->src, self->open_tags[self->depth - 1], &line,
 					 &column);
-		unclosed = g_strdup_printf(" (the element at line %u, column %u is not closed)",
-					   line, column);
+		where = tr_profile_format_position(NULL, line, column);
+		unclosed = g_strdup_printf(
+			/* TRANSLATORS: the first %s says what is wrong, the second is a
+			 * place in the profile, "line 3, column 3" */
+			_("%s (the element at %s is not closed)"), msg, where);
+		msg = unclosed;
 	}
 	offset = tr_xml_parser_offset(self, context);
-	tr_profile_source_set_error(&self->src, offset, error, "%s%s", msg,
-				    unclosed != NULL ? unclosed : "");
+	tr_profile_source_set_error(&self->src, offset, error, "%s", msg);
 }
 
 static TrProfile *
@@ -588,7 +756,10 @@ tr_profile_parse_xml_text(const TrProfileText *text, GError **error)
 		return NULL;
 	}
 	if (!self.seen_flat) {
-		tr_profile_set_error_start(error, NULL, "no <flat-profile> element");
+		tr_profile_set_error_start(error, NULL,
+					   /* TRANSLATORS: <flat-profile> is an XML
+					    * element: keep it */
+					   _("no <flat-profile> element"));
 		return NULL;
 	}
 	return g_steal_pointer(&self.profile);
@@ -682,13 +853,15 @@ tr_text_describe(const TrTextParser *self, gsize offset)
 {
 	guint8 c;
 
+	/* what was found instead of what a profile needs, in "expected ';' after
+	 * the value of A, found the end of the file" */
 	if (offset >= self->src.len)
-		return g_strdup("the end of the file");
+		return g_strdup(_("the end of the file"));
 	c = self->src.data[offset];
 	if (c == '\n' || c == '\r')
-		return g_strdup("the end of the line");
+		return g_strdup(_("the end of the line"));
 	if (c == '\t')
-		return g_strdup("a tab");
+		return g_strdup(_("a tab"));
 	if (c == '\'')
 		return g_strdup("\"'\"");
 	/* the input is valid UTF-8: the whole character is there */
@@ -706,7 +879,11 @@ tr_text_set_error_found(TrTextParser *self, gsize offset, GError **error, const 
 	va_start(args, format);
 	msg = g_strdup_vprintf(format, args);
 	va_end(args);
-	tr_profile_source_set_error(&self->src, offset, error, "%s, found %s", msg, found);
+	tr_profile_source_set_error(&self->src, offset, error,
+				    /* TRANSLATORS: what a profile needs at a place,
+				     * then what is there instead, e.g. "expected ';'
+				     * after the value of A, found 'B'" */
+				    _("%s, found %s"), msg, found);
 }
 
 /* a quoted value with the escapes \" \\ \n \t, trimmed; pos is on the opening quote */
@@ -746,23 +923,30 @@ tr_text_parse_string(TrTextParser *self, gchar **value, GError **error)
 		default:
 			if (g_ascii_isgraph(data[self->pos + 1])) {
 				tr_profile_source_set_error(&self->src, self->pos, error,
-							    "unknown escape \\%c, expected \\\", "
-							    "\\\\, \\n or \\t",
+							    /* TRANSLATORS: a backslash escape
+							     * in a quoted value of a text
+							     * profile; keep the escapes */
+							    _("unknown escape \\%c, expected \\\", "
+							      "\\\\, \\n or \\t"),
 							    data[self->pos + 1]);
 			} else {
 				g_autofree gchar *found = tr_text_describe(self, self->pos + 1);
 
-				tr_profile_source_set_error(&self->src, self->pos, error,
-							    "unknown escape: '\\' followed by %s, "
-							    "expected \\\", \\\\, \\n or \\t",
-							    found);
+				tr_profile_source_set_error(
+					&self->src, self->pos, error,
+					/* TRANSLATORS: %s is what follows
+					 * the backslash, e.g. "the end of
+					 * the line" */
+					_("unknown escape: '\\' followed by %s, "
+					  "expected \\\", \\\\, \\n or \\t"),
+					found);
 			}
 			return FALSE;
 		}
 		self->pos += 2;
 	}
 	tr_profile_source_set_error(&self->src, start, error,
-				    "unterminated quoted value (no closing '\"')");
+				    _("unterminated quoted value (no closing '\"')"));
 	return FALSE;
 }
 
@@ -805,12 +989,15 @@ tr_text_parse_entry(TrTextParser *self, GError **error)
 			self->pos++;
 		if (self->pos == digits) {
 			tr_text_set_error_found(self, self->pos, error,
-						"expected a number in the index of %s", shown);
+						/* TRANSLATORS: %s is a parameter name */
+						_("expected a number in the index of %s"), shown);
 			return FALSE;
 		}
 		if (tr_text_peek(self) != close) {
 			tr_text_set_error_found(self, self->pos, error,
-						"expected '%c' to close the index of %s", close,
+						/* TRANSLATORS: %c is ']' or '}', %s a
+						 * parameter name */
+						_("expected '%c' to close the index of %s"), close,
 						shown);
 			return FALSE;
 		}
@@ -834,15 +1021,21 @@ tr_text_parse_entry(TrTextParser *self, GError **error)
 	if (tr_text_peek(self) != ';') {
 		if (entry->value != NULL)
 			tr_text_set_error_found(self, self->pos, error,
-						"expected ';' after the value of %s", quoted);
+						/* TRANSLATORS: %s is a parameter name */
+						_("expected ';' after the value of %s"), quoted);
 		else if (marker != '\0')
 			tr_text_set_error_found(self, self->pos, error,
-						"expected a quoted value or ';' after '%c'",
+						/* TRANSLATORS: %c is '!' or '?', the
+						 * access marker of a text profile */
+						_("expected a quoted value or ';' after '%c'"),
 						marker);
 		else
-			tr_text_set_error_found(self, self->pos, error,
-						"expected '!', '?', a quoted value or ';' after %s",
-						quoted);
+			tr_text_set_error_found(
+				self, self->pos, error,
+				/* TRANSLATORS: '!' and '?' are the access
+				 * markers of a text profile, %s is a
+				 * parameter name */
+				_("expected '!', '?', a quoted value or ';' after %s"), quoted);
 		return FALSE;
 	}
 	self->pos++;
@@ -874,21 +1067,30 @@ tr_text_import(TrTextParser *self, gsize start, const gchar *file, GError **erro
 	gboolean ok;
 
 	if (ctx->import_func == NULL) {
-		tr_profile_source_set_error(&self->src, start, error, "import is not allowed here");
+		tr_profile_source_set_error(&self->src, start, error,
+					    /* TRANSLATORS: import is a keyword of text
+					     * profiles: keep it */
+					    _("import is not allowed here"));
 		return FALSE;
 	}
 	if (self->depth >= TR_PROFILE_MAX_DEPTH) {
 		tr_profile_source_set_error(
 			&self->src, start, error,
-			"cannot import %s: imports are nested more than %u deep", quoted,
-			(guint)TR_PROFILE_MAX_DEPTH);
+			/* TRANSLATORS: %s is a file name */
+			g_dngettext(GETTEXT_PACKAGE,
+				    "cannot import %s: imports are nested more than %u level deep",
+				    "cannot import %s: imports are nested more than %u levels deep",
+				    TR_PROFILE_MAX_DEPTH),
+			quoted, (guint)TR_PROFILE_MAX_DEPTH);
 		return FALSE;
 	}
 	bytes = ctx->import_func(file, self->name, &resolved, ctx->user_data, &error_local);
 	if (bytes == NULL) {
 		tr_profile_source_set_error(
-			&self->src, start, error, "cannot import %s: %s", quoted,
-			error_local != NULL ? error_local->message : "no such file");
+			&self->src, start, error,
+			/* TRANSLATORS: a file name, then why it could not be read */
+			_("cannot import %s: %s"), quoted,
+			error_local != NULL ? error_local->message : _("no such file"));
 		return FALSE;
 	}
 	if (resolved == NULL)
@@ -898,13 +1100,16 @@ tr_text_import(TrTextParser *self, gsize start, const gchar *file, GError **erro
 
 		if (g_strcmp0(g_ptr_array_index(ctx->chain, i), resolved) != 0)
 			continue;
-		loop = g_string_new("import loop: ");
+		loop = g_string_new(NULL);
 		for (guint j = i; j < ctx->chain->len; j++) {
 			g_string_append(loop, g_ptr_array_index(ctx->chain, j));
 			g_string_append(loop, " -> ");
 		}
 		g_string_append(loop, resolved);
-		tr_profile_source_set_error(&self->src, start, error, "%s", loop->str);
+		tr_profile_source_set_error(&self->src, start, error,
+					    /* TRANSLATORS: %s is the files that import
+					     * each other, "a.txt -> b.txt -> a.txt" */
+					    _("import loop: %s"), loop->str);
 		return FALSE;
 	}
 	data = g_bytes_get_data(bytes, &size);
@@ -915,10 +1120,14 @@ tr_text_import(TrTextParser *self, gsize start, const gchar *file, GError **erro
 		return FALSE;
 	/* the same file may be imported twice per level: bound the sum, inflated */
 	if (text.len > TR_PROFILE_MAX_SIZE - ctx->total) {
+		g_autofree gchar *limit = tr_profile_format_bytes(TR_PROFILE_MAX_SIZE);
+
 		tr_profile_source_set_error(&self->src, start, error,
-					    "cannot import %s: the imported files add up to more "
-					    "than the limit of %u bytes",
-					    quoted, (guint)TR_PROFILE_MAX_SIZE);
+					    /* TRANSLATORS: a file name, then a size,
+					     * "16777216 bytes" */
+					    _("cannot import %s: the imported files add up to more "
+					      "than the limit of %s"),
+					    quoted, limit);
 		return FALSE;
 	}
 	ctx->total += text.len;
@@ -950,7 +1159,7 @@ tr_text_parse_import(TrTextParser *self, GError **error)
 			return FALSE;
 		if (*file == '\0') {
 			tr_profile_source_set_error(&self->src, quote, error,
-						    "empty file name after import");
+						    _("empty file name after import"));
 			return FALSE;
 		}
 	} else {
@@ -961,7 +1170,7 @@ tr_text_parse_import(TrTextParser *self, GError **error)
 			self->pos++;
 		if (self->pos == from) {
 			tr_text_set_error_found(self, self->pos, error,
-						"expected a file name after import");
+						_("expected a file name after import"));
 			return FALSE;
 		}
 		file = g_strndup((const gchar *)data + from, self->pos - from);
@@ -996,7 +1205,7 @@ tr_text_parse_statements(TrTextParser *self, GError **error)
 		}
 		if (!tr_text_is_name_char(tr_text_peek(self))) {
 			tr_text_set_error_found(self, self->pos, error,
-						"expected a parameter name");
+						_("expected a parameter name"));
 			return FALSE;
 		}
 		if (!tr_text_parse_entry(self, error))

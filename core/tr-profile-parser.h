@@ -66,6 +66,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TrProfile, tr_profile_free)
 typedef GBytes *(*TrProfileImportFunc)(const gchar *name, const gchar *from_file, gchar **resolved,
 				       gpointer user_data, GError **error);
 
+gchar *tr_profile_format_position(const gchar *file, guint line, guint column);
+
 TrProfile *tr_profile_parse_xml(const guint8 *data, gsize len, GError **error);
 TrProfile *tr_profile_parse_text(const guint8 *data, gsize len, const gchar *filename,
 				 TrProfileImportFunc import_func, gpointer user_data,

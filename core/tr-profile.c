@@ -47,10 +47,7 @@ tr_profile_level_from_string(const gchar *str, TrProfileLevel *level)
 static gchar *
 entry_position(TrProfileEntry *entry)
 {
-	if (entry->file != NULL)
-		return g_strdup_printf("%s: line %u, column %u", entry->file, entry->line,
-				       entry->column);
-	return g_strdup_printf("line %u, column %u", entry->line, entry->column);
+	return tr_profile_format_position(entry->file, entry->line, entry->column);
 }
 
 /**
@@ -104,9 +101,13 @@ tr_profile_apply(TrProfile *profile, TrStore *store, GStrv *warnings, GError **e
 			g_autofree gchar *where = entry_position(entry);
 			if (n_problems++ < MAX_REPORTED_ERRORS)
 				g_ptr_array_add(problems,
-						g_strdup_printf(_("%s: invalid access '%s' for %s: "
-								  "expected na, ro or rw"),
-								where, entry->access, param->name));
+						g_strdup_printf(
+							/* TRANSLATORS: a place in a profile,
+							 * the access level found, a parameter
+							 * name; keep na, ro and rw */
+							_("%s: invalid access '%s' for %s: "
+							  "expected na, ro or rw"),
+							where, entry->access, param->name));
 			continue;
 		}
 		if (entry->value != NULL)
@@ -191,6 +192,30 @@ import_from_table(const gchar *name, const gchar *from_file, gchar **resolved, g
 	return g_bytes_ref(bytes);
 }
 
+/*
+ * the parser starts a message about an imported file with the file's name,
+ * one of @imports' (those are the only ones import_from_table() finds), and
+ * one about the main input with its position alone: words of any language
+ */
+static gboolean
+error_names_import(const gchar *message, GHashTable *imports)
+{
+	GHashTableIter iter;
+	gpointer name;
+
+	if (imports == NULL)
+		return FALSE;
+	g_hash_table_iter_init(&iter, imports);
+	while (g_hash_table_iter_next(&iter, &name, NULL)) {
+		gsize len = strlen(name);
+
+		if (strncmp(message, name, len) == 0 && message[len] == ':' &&
+		    message[len + 1] == ' ')
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /**
  * tr_profile_import:
  * @store: the device's store
@@ -216,7 +241,7 @@ tr_profile_import(TrStore *store, const guint8 *data, gsize len, const gchar *fi
 	if (profile == NULL) {
 		/* errors in the main input say where, but not in which file */
 		if (filename != NULL && error != NULL && *error != NULL &&
-		    g_str_has_prefix((*error)->message, "line "))
+		    !error_names_import((*error)->message, imports))
 			g_prefix_error(error, "%s: ", filename);
 		return FALSE;
 	}
