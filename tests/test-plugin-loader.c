@@ -10,6 +10,8 @@
 #include "plugins/test-plugin-events.h"
 #include "tipring-plugin.h"
 #include "tr-engine.h"
+#include "tr-i18n.h"
+#include "tr-plugin-loader.h"
 
 /*
  * The plugin loader with real modules: the test plugins of tests/plugins
@@ -621,6 +623,37 @@ test_frontend_routing(Fixture *fx, gconstpointer user_data)
 	g_assert_cmpuint(object_count(frontend, "devices-removed"), ==, 4);
 }
 
+/* tipringctl status shows why a plugin was refused: in the daemon's language */
+static void
+test_abi_german(void)
+{
+	if (g_test_subprocess()) {
+		const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
+		g_autofree gchar *mo = NULL;
+		g_autofree gchar *expected = NULL;
+		g_autoptr(GError) error = NULL;
+
+		if (localedir == NULL)
+			g_error("TIPRING_LOCALEDIR is not set");
+		mo = g_build_filename(localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+		if (!g_file_test(mo, G_FILE_TEST_IS_REGULAR))
+			g_error("no German catalogue was built: %s", mo);
+		g_setenv("LC_ALL", "C.UTF-8", TRUE);
+		g_setenv("LANGUAGE", "de", TRUE);
+		tr_i18n_init();
+
+		g_assert_null(tr_plugin_loader_open(BAD_DIR "/libtipring-test-abi.so", &error));
+		g_assert_error(error, TR_ERROR, TR_ERROR_PLUGIN);
+		expected = g_strdup_printf(
+			"für Plugin-ABI %u gebaut, dieser tipringd hat aber ABI %u",
+			(guint)TR_PLUGIN_ABI_VERSION + 1, (guint)TR_PLUGIN_ABI_VERSION);
+		g_assert_cmpstr(error->message, ==, expected);
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+	g_test_trap_assert_passed();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -649,6 +682,7 @@ main(int argc, char **argv)
 		   fixture_teardown);
 	g_test_add("/plugin-loader/frontend-routing", Fixture, NULL, fixture_setup,
 		   test_frontend_routing, fixture_teardown);
+	g_test_add_func("/plugin-loader/abi-german", test_abi_german);
 
 	ret = g_test_run();
 	g_ptr_array_unref(warnings);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "tr-error.h"
+#include "tr-i18n.h"
 #include "tr-profile-parser.h"
 
 /* an expected value of NULL: "leave the value unchanged" */
@@ -952,6 +953,174 @@ test_profile_mutations(void)
 	}
 }
 
+/* in German: under LANGUAGE=de every message is German, with one position in front */
+
+/* GLib's own messages, once our position is in front: none of their English words */
+#define NO_ENGLISH "line", "Line", "column", "char ", "Error"
+
+static const struct {
+	const gchar *name;
+	Format format;
+	const gchar *input;
+	gsize len;
+	/* the message when every word is ours: always for our own errors, and
+	 * for GMarkup's when GLib's catalogue has no German */
+	const gchar *message;
+	/* GMarkup's errors, with GLib's German: our position, GLib's words
+	 * (not these English ones of it), and what we add */
+	const gchar *english;
+	const gchar *suffix;
+} german_cases[] = {
+	{"text/unknown-escape", TEXT, IN("A \"x\\q\";"),
+	 "Zeile 1, Spalte 5: unbekannte Escape-Sequenz \\q, erwartet wird \\\", \\\\, \\n oder "
+	 "\\t"},
+	{"text/escape-at-end-of-line", TEXT, IN("A \"x\\\n\";"),
+	 "Zeile 1, Spalte 5: unbekannte Escape-Sequenz: auf '\\' folgt das Zeilenende, erwartet "
+	 "wird \\\", \\\\, \\n oder \\t"},
+	{"text/missing-semicolon-at-end", TEXT, IN("A \"1\";\nB \"2\""),
+	 "Zeile 2, Spalte 6: ';' nach dem Wert von B erwartet, stattdessen das Dateiende"},
+	{"text/unterminated-string", TEXT, IN("A \"1\";\nB \"abc;\nC;"),
+	 "Zeile 2, Spalte 3: nicht abgeschlossener Wert in Anführungszeichen (kein schließendes "
+	 "'\"')"},
+	{"text/nul-byte", TEXT, IN("A \"1\";\nB \"x\0\";"),
+	 "Zeile 2, Spalte 5: unerwartetes NUL-Byte"},
+	{"text/import-not-allowed", TEXT, IN("A \"1\";\nimport base.txt\n"),
+	 "Zeile 2, Spalte 1: import ist hier nicht erlaubt"},
+	{"xml/bad-ua", XML, IN("<flat-profile>\n <A ua=\"xx\">1</A></flat-profile>"),
+	 "Zeile 2, Spalte 2: ungültiges ua=\"xx\" bei <A>, erwartet wird \"na\", \"ro\" oder "
+	 "\"rw\""},
+	{"xml/no-flat-profile", XML, IN("<root><A>1</A></root>"),
+	 "Zeile 1, Spalte 1: kein <flat-profile>-Element"},
+	{"xml/nesting-100", XML, IN(OPEN_100),
+	 "Zeile 1, Spalte 97: Elemente sind mehr als 32 Ebenen tief verschachtelt"},
+	{"xml/latin1", XML, IN("<flat-profile><A>caf\xe9</A></flat-profile>"),
+	 "Zeile 1, Spalte 21: ungültiges UTF-8 (Byte 0xE9)"},
+	/* GMarkup's errors: "Error on line 2 char 8: " and "Error on line 2: " cut off */
+	{"xml/mismatched-close-tag", XML, IN("<flat-profile>\n<A>1</B>\n</flat-profile>"),
+	 "Zeile 2, Spalte 8: fehlerhaftes XML", "was closed"},
+	{"xml/unknown-entity", XML, IN("<flat-profile>\n<A>&nbsp;</A></flat-profile>"),
+	 "Zeile 2, Spalte 10: fehlerhaftes XML", "Entity name"},
+	{"xml/unclosed-at-end", XML, IN("<flat-profile>\n  <A>1</A>\n  <B>"),
+	 "Zeile 3, Spalte 6: das Dokument endet unerwartet (das Element in Zeile 3, Spalte 3 ist "
+	 "nicht geschlossen)",
+	 "ended unexpectedly", " (das Element in Zeile 3, Spalte 3 ist nicht geschlossen)"},
+	{"xml/empty-document", XML, IN(""), "Zeile 1, Spalte 1: das Dokument ist leer",
+	 "Document was empty"},
+};
+
+/* this process speaks German from here on, with the catalogue of the build */
+static void
+speak_german(void)
+{
+	const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
+	g_autofree gchar *mo = NULL;
+
+	if (localedir == NULL)
+		g_error("TIPRING_LOCALEDIR is not set");
+	mo = g_build_filename(localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+	if (!g_file_test(mo, G_FILE_TEST_IS_REGULAR))
+		g_error("no German catalogue was built: %s", mo);
+	g_setenv("LC_ALL", "C.UTF-8", TRUE);
+	g_setenv("LANGUAGE", "de", TRUE);
+	tr_i18n_init();
+	g_assert_cmpstr(_("line %u, column %u"), ==, "Zeile %u, Spalte %u");
+}
+
+static gboolean
+glib_speaks_german(void)
+{
+	const gchar *msgid = "Error on line %d char %d: ";
+
+	return g_strcmp0(g_dgettext("glib20", msgid), msgid) != 0;
+}
+
+static guint
+count_positions(const gchar *message)
+{
+	g_autoptr(GRegex) position = g_regex_new("Zeile [0-9]+, Spalte [0-9]+", 0, 0, NULL);
+	g_autoptr(GMatchInfo) match = NULL;
+	guint n = 0;
+
+	g_regex_match(position, message, 0, &match);
+	while (g_match_info_matches(match)) {
+		n++;
+		g_match_info_next(match, NULL);
+	}
+	return n;
+}
+
+static void
+assert_german_case(guint i)
+{
+	static const gchar *const english[] = {NO_ENGLISH};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrProfile) profile = parse_case(german_cases[i].format, german_cases[i].input,
+						  german_cases[i].len, &error);
+	const gchar *msg;
+	g_autofree gchar *prefix = NULL;
+
+	g_assert_null(profile);
+	g_assert_nonnull(error);
+	if (g_str_equal(german_cases[i].name, "xml/bad-ua"))
+		g_assert_error(error, TR_ERROR, TR_ERROR_INVALID_PARAMETER);
+	else
+		g_assert_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT);
+	msg = error->message;
+	g_test_message("%s", msg);
+	g_assert_true(g_utf8_validate(msg, -1, NULL));
+	if (german_cases[i].english == NULL || !glib_speaks_german()) {
+		g_assert_cmpstr(msg, ==, german_cases[i].message);
+		return;
+	}
+
+	/* GLib's German after our position, once; then what we add */
+	prefix = g_strndup(german_cases[i].message,
+			   strstr(german_cases[i].message, ": ") + 2 - german_cases[i].message);
+	g_assert_true(g_str_has_prefix(msg, prefix));
+	if (german_cases[i].suffix != NULL)
+		g_assert_true(g_str_has_suffix(msg, german_cases[i].suffix));
+	g_assert_cmpuint(count_positions(msg), ==, count_positions(german_cases[i].message));
+	g_assert_null(strstr(msg, german_cases[i].english));
+	for (guint j = 0; j < G_N_ELEMENTS(english); j++)
+		g_assert_null(strstr(msg, english[j]));
+	/* GLib's own position, "Fehler in Zeile 2, Zeichen 8: ", is gone */
+	g_assert_null(strstr(msg, "Fehler in Zeile"));
+	g_assert_null(strstr(msg, "Zeichen"));
+}
+
+static void
+test_profile_german(gconstpointer user_data)
+{
+	if (g_test_subprocess()) {
+		speak_german();
+		assert_german_case(GPOINTER_TO_UINT(user_data));
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+	g_test_trap_assert_passed();
+}
+
+/* GLib without its catalogue speaks English: GMarkup's errors in our words then */
+static void
+test_profile_german_glib_english(gconstpointer user_data)
+{
+	const gchar *msgid = "Error on line %d char %d: ";
+
+	if (g_test_subprocess()) {
+		g_autoptr(GError) error = NULL;
+
+		speak_german();
+		/* GLib binds its text domain at its first message: after that, elsewhere */
+		g_assert_null(tr_profile_parse_xml((const guint8 *)"<", 1, &error));
+		bindtextdomain("glib20", "/nonexistent");
+		g_assert_cmpstr(g_dgettext("glib20", msgid), ==, msgid);
+		assert_german_case(GPOINTER_TO_UINT(user_data));
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+	g_test_trap_assert_passed();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -983,5 +1152,17 @@ main(int argc, char **argv)
 	g_test_add_func("/profile-parser/import/gzip", test_import_gzip);
 	g_test_add_func("/profile-parser/free-null", test_profile_free_null);
 	g_test_add_func("/profile-parser/mutations", test_profile_mutations);
+	for (guint i = 0; i < G_N_ELEMENTS(german_cases); i++) {
+		g_autofree gchar *path =
+			g_strdup_printf("/profile-parser/german/%s", german_cases[i].name);
+
+		g_test_add_data_func(path, GUINT_TO_POINTER(i), test_profile_german);
+		if (german_cases[i].english == NULL)
+			continue;
+		g_clear_pointer(&path, g_free);
+		path = g_strdup_printf("/profile-parser/german-glib-english/%s",
+				       german_cases[i].name);
+		g_test_add_data_func(path, GUINT_TO_POINTER(i), test_profile_german_glib_english);
+	}
 	return g_test_run();
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tr-error.h"
+#include "tr-i18n.h"
 #include "tr-profile.h"
 
 /*
@@ -295,6 +296,61 @@ test_import_text_with_imports(void)
 	g_assert_nonnull(strstr(error->message, "elsewhere/common/base.txt"));
 }
 
+/* in German: the file names go in front of the positions as in English */
+static void
+test_import_german(void)
+{
+	g_autoptr(TrSchema) schema = NULL;
+	g_autoptr(TrStore) store = NULL;
+	g_autoptr(GHashTable) files = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
+	g_autofree gchar *mo = NULL;
+	const gchar *bad_main = "import common/base.txt\nSIP_Transport[2] \"TCP\"\n";
+	const gchar *good_main = "import common/base.txt\nSIP_Transport[2] \"TCP\" ;\n";
+	const gchar *good_base = "Dial_Plan[1] ! \"(xx.)\" ;\n";
+	const gchar *bad_base = "Dial_Plan[1] ! \"(xx.)\" ;\nDial_Plan[2] 'x' ;\n";
+
+	if (!g_test_subprocess()) {
+		g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+		g_test_trap_assert_passed();
+		return;
+	}
+	if (localedir == NULL)
+		g_error("TIPRING_LOCALEDIR is not set");
+	mo = g_build_filename(localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+	if (!g_file_test(mo, G_FILE_TEST_IS_REGULAR))
+		g_error("no German catalogue was built: %s", mo);
+	g_setenv("LC_ALL", "C.UTF-8", TRUE);
+	g_setenv("LANGUAGE", "de", TRUE);
+	tr_i18n_init();
+
+	schema = schema_for(&models[0]);
+	store = tr_store_new(schema, NULL);
+	files = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_bytes_unref);
+	g_hash_table_insert(files, "prof/common/base.txt",
+			    g_bytes_new_static(good_base, strlen(good_base)));
+
+	/* in the main file: its name, then the position */
+	g_assert_false(tr_profile_import(store, (const guint8 *)bad_main, strlen(bad_main),
+					 "prof/main.txt", files, NULL, &error));
+	g_assert_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==,
+			"prof/main.txt: Zeile 3, Spalte 1: ';' nach dem Wert von SIP_Transport[2] "
+			"erwartet, stattdessen das Dateiende");
+	g_clear_error(&error);
+
+	/* in an imported file: that file's name, once */
+	g_hash_table_insert(files, "prof/common/base.txt",
+			    g_bytes_new_static(bad_base, strlen(bad_base)));
+	g_assert_false(tr_profile_import(store, (const guint8 *)good_main, strlen(good_main),
+					 "prof/main.txt", files, NULL, &error));
+	g_assert_error(error, TR_ERROR, TR_ERROR_INVALID_ARGUMENT);
+	g_assert_cmpstr(error->message, ==,
+			"prof/common/base.txt: Zeile 2, Spalte 14: '!', '?', Wert in "
+			"Anführungszeichen oder ';' nach Dial_Plan[2] erwartet, stattdessen \"'\"");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -307,5 +363,6 @@ main(int argc, char **argv)
 	g_test_add_func("/profile/user-export-hides", test_user_export_hides);
 	g_test_add_func("/profile/import/all-or-nothing", test_import_all_or_nothing);
 	g_test_add_func("/profile/import/text-imports", test_import_text_with_imports);
+	g_test_add_func("/profile/import/german", test_import_german);
 	return g_test_run();
 }
