@@ -199,8 +199,10 @@ load_one(TrEngine *self, const gchar *path)
 		record->name = g_strdup(desc->name);
 		if (other != NULL) {
 			/* refused before its types could clash with the first one's */
-			g_set_error(&error, TR_ERROR, TR_ERROR_PLUGIN, "already loaded from %s",
-				    other->path);
+			g_set_error(&error, TR_ERROR, TR_ERROR_PLUGIN,
+				    /* TRANSLATORS: why a plugin module was refused: another
+				     * module of the same name, %s is its file */
+				    _("already loaded from %s"), other->path);
 		} else {
 			plugin = tr_plugin_loader_instantiate(desc, self, &error);
 			if (plugin != NULL) {
