@@ -2,16 +2,20 @@
  * Copyright (C) 2026 The tipring authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <arpa/inet.h>
 #include <glib.h>
+#include <netinet/in.h>
 #include <string.h>
 
+#include "tr-web-netinfo.h"
 #include "tr-web-session.h"
 #include "tr-web-template.h"
 
 /*
  * The web front-end's parts without a server (webui/tr-web-session.c,
- * webui/tr-web-template.c): sessions, tokens, the login limiter, the
- * template and the escaping. Times are seconds the test chooses.
+ * webui/tr-web-template.c, webui/tr-web-netinfo.c): sessions, tokens, the
+ * login limiter, the template and the escaping, the parsers of the Info
+ * tab's network rows. Times are seconds the test chooses.
  */
 
 /* the limiter remembers at most this many addresses (LIMITER_MAX) */
@@ -454,6 +458,23 @@ test_escape_html(void)
 	g_assert_cmpstr(out->str, ==, "keep:&amp;&lt;&gt;&quot;&#39;plain text, 100% ok; ä");
 }
 
+static void
+test_escape_breakable(void)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	tr_web_append_escaped_breakable(out, "TLS_AES_256_GCM_SHA384");
+	g_assert_cmpstr(out->str, ==, "TLS_<wbr>AES_<wbr>256_<wbr>GCM_<wbr>SHA384");
+	g_string_truncate(out, 0);
+	/* still escaped, the markup only where it belongs */
+	tr_web_append_escaped_breakable(out, "<a_b>&_");
+	g_assert_cmpstr(out->str, ==, "&lt;a_<wbr>b&gt;&amp;_<wbr>");
+	g_string_truncate(out, 0);
+	tr_web_append_escaped_breakable(out, NULL);
+	tr_web_append_escaped_breakable(out, "plain");
+	g_assert_cmpstr(out->str, ==, "plain");
+}
+
 static gchar *
 json(const gchar *text)
 {
@@ -495,6 +516,146 @@ test_escape_json(void)
 	}
 }
 
+/* --- the Info tab's network rows --- */
+
+/* a /proc/net/route address field for ADDRESS, as this machine's kernel writes it */
+static gchar *
+route_hex(const gchar *address)
+{
+	struct in_addr in;
+
+	g_assert_cmpint(inet_pton(AF_INET, address, &in), ==, 1);
+	return g_strdup_printf("%08X", (guint)in.s_addr);
+}
+
+static void
+test_parse_route(void)
+{
+	g_autofree gchar *gw1 = route_hex("192.0.2.1");
+	g_autofree gchar *gw2 = route_hex("198.51.100.254");
+	g_autofree gchar *net = route_hex("192.0.2.0");
+	g_autofree gchar *mask = route_hex("255.255.255.0");
+	/* the header, a network route, two default routes (the lower metric
+	 * wins), one that is down, one unreachable; tabs and trailing blanks
+	 * as the kernel writes them */
+	g_autofree gchar *text = g_strdup_printf(
+		"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\t"
+		"Window\tIRTT       \n"
+		"eth0\t%s\t00000000\t0001\t0\t0\t0\t%s\t0\t0\t0      \n"
+		"wlan0\t00000000\t%s\t0003\t0\t0\t600\t00000000\t0\t0\t0  \n"
+		"eth0\t00000000\t%s\t0003\t0\t0\t100\t00000000\t0\t0\t0  \n"
+		"eth1\t00000000\t%s\t0002\t0\t0\t0\t00000000\t0\t0\t0\n"
+		"lo\t00000000\t00000000\t0201\t0\t0\t0\t00000000\t0\t0\t0\n",
+		net, mask, gw2, gw1, gw2);
+	g_auto(TrWebRoute) route = {0};
+	g_auto(TrWebRoute) none = {0};
+	g_auto(TrWebRoute) direct = {0};
+
+	g_assert_true(tr_web_parse_route(text, &route));
+	g_assert_cmpstr(route.interface, ==, "eth0");
+	g_assert_cmpstr(route.gateway, ==, "192.0.2.1");
+	g_assert_cmpuint(route.metric, ==, 100);
+
+	/* no default route; nothing at all; garbage */
+	g_assert_false(tr_web_parse_route("Iface\tDestination\tGateway\n", &none));
+	g_assert_null(none.interface);
+	g_assert_false(tr_web_parse_route("", &none));
+	g_assert_false(tr_web_parse_route("eth0 zz 00000000 0003 0 0 0 00000000\n", &none));
+	/* a point-to-point default route has no gateway */
+	g_assert_true(tr_web_parse_route("ppp0\t00000000\t00000000\t0001\t0\t0\t0\t"
+					 "00000000\t0\t0\t0\n",
+					 &direct));
+	g_assert_cmpstr(direct.interface, ==, "ppp0");
+	g_assert_null(direct.gateway);
+}
+
+static void
+test_parse_ipv6_route(void)
+{
+	/* as a Linux machine writes it: a prefix, the default route through
+	 * fd00::1, the unreachable default on lo */
+	const gchar *text =
+		"fd000000000000000000000000000000 40 00000000000000000000000000000000 00 "
+		"00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0\n"
+		"00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+		"fd000000000000000000000000000001 00000400 00000003 00000000 00000003     eth0\n"
+		"00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+		"00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n";
+	g_auto(TrWebRoute) route = {0};
+	g_auto(TrWebRoute) none = {0};
+
+	g_assert_true(tr_web_parse_ipv6_route(text, &route));
+	g_assert_cmpstr(route.interface, ==, "eth0");
+	g_assert_cmpstr(route.gateway, ==, "fd00::1");
+	g_assert_cmpuint(route.metric, ==, 0x400);
+	g_assert_false(
+		tr_web_parse_ipv6_route("00000000000000000000000000000000 00 short\n", &none));
+	g_assert_null(none.interface);
+}
+
+static void
+test_parse_resolv_conf(void)
+{
+	g_autofree gchar *domain = NULL;
+	g_autofree gchar *no_domain = NULL;
+	g_auto(GStrv) servers =
+		tr_web_parse_resolv_conf("# Generated by NetworkManager\n"
+					 "domain old.example\n"
+					 "search lan.example corp.example\n"
+					 "nameserver 192.0.2.53\n"
+					 "; a comment\n"
+					 "nameserver\t2001:db8::53   # the IPv6 one\n"
+					 "nameserver fe80::1%eth0\n"
+					 "nameserver not-an-address\n"
+					 "nameserver\n"
+					 "options edns0 trust-ad\n",
+					 &domain);
+	g_auto(GStrv) empty = tr_web_parse_resolv_conf("", &no_domain);
+
+	g_assert_cmpuint(g_strv_length(servers), ==, 3);
+	g_assert_cmpstr(servers[0], ==, "192.0.2.53");
+	g_assert_cmpstr(servers[1], ==, "2001:db8::53");
+	g_assert_cmpstr(servers[2], ==, "fe80::1%eth0");
+	/* the last of domain and search wins, its first name */
+	g_assert_cmpstr(domain, ==, "lan.example");
+	g_assert_cmpuint(g_strv_length(empty), ==, 0);
+	g_assert_null(no_domain);
+}
+
+static void
+test_prefix_length(void)
+{
+	const guint8 v4[] = {255, 255, 255, 0};
+	const guint8 v4_odd[] = {255, 255, 240, 0};
+	const guint8 v6[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	const guint8 all[4] = {255, 255, 255, 255};
+	const guint8 none[4] = {0};
+
+	g_assert_cmpuint(tr_web_prefix_length(v4, 4), ==, 24);
+	g_assert_cmpuint(tr_web_prefix_length(v4_odd, 4), ==, 20);
+	g_assert_cmpuint(tr_web_prefix_length(v6, 16), ==, 64);
+	g_assert_cmpuint(tr_web_prefix_length(all, 4), ==, 32);
+	g_assert_cmpuint(tr_web_prefix_length(none, 4), ==, 0);
+}
+
+/* this machine's: whatever it has, read without failing, each IPv4 address with its mask */
+static void
+test_net_info_collect(void)
+{
+	g_autoptr(TrWebNetInfo) info = tr_web_net_info_collect();
+
+	g_assert_nonnull(info->host_name);
+	g_assert_cmpstr(info->host_name, !=, "");
+	g_assert_cmpuint(info->ipv4->len, ==, info->netmasks->len);
+	g_assert_nonnull(info->dns);
+	if (info->interface == NULL)
+		g_assert_cmpuint(info->ipv4->len + info->ipv6->len + info->gateways->len, ==, 0);
+	g_test_message(
+		"%s: %s, %u IPv4, %u IPv6 addresses, %u gateways, %u name servers", info->host_name,
+		info->interface != NULL ? info->interface : "no default route", info->ipv4->len,
+		info->ipv6->len, info->gateways->len, g_strv_length(info->dns));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,5 +679,11 @@ main(int argc, char **argv)
 	g_test_add_func("/webui/template/not-recursive", test_template_not_recursive);
 	g_test_add_func("/webui/escape/html", test_escape_html);
 	g_test_add_func("/webui/escape/json", test_escape_json);
+	g_test_add_func("/webui/escape/breakable", test_escape_breakable);
+	g_test_add_func("/webui/netinfo/route", test_parse_route);
+	g_test_add_func("/webui/netinfo/ipv6-route", test_parse_ipv6_route);
+	g_test_add_func("/webui/netinfo/resolv-conf", test_parse_resolv_conf);
+	g_test_add_func("/webui/netinfo/prefix-length", test_prefix_length);
+	g_test_add_func("/webui/netinfo/collect", test_net_info_collect);
 	return g_test_run();
 }

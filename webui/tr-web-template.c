@@ -40,6 +40,25 @@ tr_web_append_escaped(GString *out, const gchar *text)
 }
 
 /**
+ * tr_web_append_escaped_breakable:
+ *
+ * tr_web_append_escaped() for text shown in a narrow column: a line may break
+ * after each "_" of a long token (TLS_AES_256_GCM_SHA384), not inside a word.
+ * The page's script does the same when it replaces the text.
+ */
+void
+tr_web_append_escaped_breakable(GString *out, const gchar *text)
+{
+	g_auto(GStrv) parts = g_strsplit(text != NULL ? text : "", "_", -1);
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		if (i > 0)
+			g_string_append(out, "_<wbr>");
+		tr_web_append_escaped(out, parts[i]);
+	}
+}
+
+/**
  * tr_web_append_json_string:
  *
  * Appends @text as a JSON string literal; "<" and ">" are escaped too, so the

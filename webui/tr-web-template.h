@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 
 gchar *tr_web_template_render(const gchar *tmpl, GHashTable *vars);
 void tr_web_append_escaped(GString *out, const gchar *text);
+void tr_web_append_escaped_breakable(GString *out, const gchar *text);
 void tr_web_append_json_string(GString *out, const gchar *text);
 
 G_END_DECLS
