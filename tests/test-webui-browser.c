@@ -19,10 +19,11 @@
  * real SBC (Kamailio, tr-test-sbc.c).
  *
  * This harness sets the device up over D-Bus (the web passwords, line 1
- * registered over UDP), runs the script, and then checks over D-Bus and
- * through Kamailio what the browser did: line 1 registered over TLS, the
- * values that the refused submits sent left unchanged. The script checks the
- * pages themselves; it reaches D-Bus through tipringctl.
+ * registered over UDP, its TLS_Server_Name sbc.test for later), runs the
+ * script, and then checks over D-Bus and through Kamailio what the browser
+ * did: line 1 registered over TLS, the values that the refused submits sent
+ * left unchanged. The script checks the pages themselves; it reaches D-Bus
+ * through tipringctl.
  *
  * Node, Chromium and tests/web/node_modules (npm ci) come from
  * .ci/install-deps; a missing one is a failure, never a skip. Screenshots go
@@ -282,6 +283,8 @@ test_admin(TrTest *t)
 	g_autofree gchar *env_tls_port = NULL;
 	g_autofree gchar *env_ca = NULL;
 	g_autofree gchar *env_sip_port = NULL;
+	g_autofree gchar *env_server_name = NULL;
+	g_autofree gchar *server_name = NULL;
 	g_autofree gchar *profile = NULL;
 	g_autoptr(TrTestSbcBinding) udp = NULL;
 	g_autoptr(TrTestSbcBinding) tls = NULL;
@@ -297,13 +300,16 @@ test_admin(TrTest *t)
 
 	/* the web passwords, and line 1 over UDP */
 	udp_proxy = g_strdup_printf("Proxy_1_=127.0.0.1:%u", tr_test_sbc_get_udp_port(ctx.l.sbc));
+	/* the name the SBC's certificate holds: what "verified for" names over TLS */
+	server_name =
+		g_strdup_printf("TLS_Server_Name_1_=%s", tr_test_sbc_get_server_name(ctx.l.sbc));
 	sip_port = g_strdup_printf("SIP_Port_1_=%u", ctx.l.sip_port);
 	start = g_get_monotonic_time();
 	tr_test_line_set_params(&ctx.l, "Admin_Passwd=" ADMIN_PASSWORD,
 				"User_Password=" USER_PASSWORD, "SIP_Transport_1_=UDP", udp_proxy,
 				"User_ID_1_=" SIP_USER, "Password_1_=" SIP_PASSWORD,
 				"Display_Name_1_=" DISPLAY_NAME, sip_port, "Line_Enable_2_=no",
-				"Reg_Retry_Intvl=1", NULL);
+				"Reg_Retry_Intvl=1", server_name, NULL);
 	assert_line(&ctx, "registered", "UDP");
 	udp = assert_binding(&ctx, "udp");
 	tr_test_note("line 1 registered over UDP %.0f ms after SetParameters",
@@ -314,10 +320,13 @@ test_admin(TrTest *t)
 		g_strdup_printf("TIPRING_SBC_TLS_PORT=%u", tr_test_sbc_get_tls_port(ctx.l.sbc));
 	env_ca = g_strdup_printf("TIPRING_SBC_CA=%s", tr_test_sbc_get_server_ca(ctx.l.sbc));
 	env_sip_port = g_strdup_printf("TIPRING_SIP_PORT=%u", ctx.l.sip_port);
+	env_server_name = g_strdup_printf("TIPRING_SBC_SERVER_NAME=%s",
+					  tr_test_sbc_get_server_name(ctx.l.sbc));
 	{
 		const gchar *env[] = {env_tls_port,
 				      env_ca,
 				      env_sip_port,
+				      env_server_name,
 				      "TIPRING_SIP_PASSWORD=" SIP_PASSWORD,
 				      "TIPRING_DISPLAY_NAME=" DISPLAY_NAME,
 				      NULL};

@@ -1375,6 +1375,65 @@ test_user_level(TrTest *t)
 						"may not change (Proxy_1_): refused");
 }
 
+/* before a login the product only: no device name, no serial number, no version */
+static void
+test_anonymous(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	const gchar *const named[] = {"SPA2102:front-desk-adapter", NULL};
+	g_autoptr(Daemon) daemon = daemon_start(t, named, port, LOOPBACK);
+	g_autoptr(Web) w = web_new(LOOPBACK, port);
+	g_autofree gchar *serial = g_strdup(tr_dbus_device_get_serial(daemon->device));
+	const gchar *const anonymous[] = {"/login", "/login?account=user", "/no-such-page"};
+
+	g_assert_cmpstr(tr_dbus_device_get_name(daemon->device), ==, "front-desk-adapter");
+	tr_test_set_parameters(daemon->device, "Admin_Passwd", ADMIN_PASSWORD, "User_Password",
+			       "Us3r-Pa55", NULL);
+	wait_web(LOOPBACK, port, TRUE);
+	for (guint i = 0; i < G_N_ELEMENTS(anonymous); i++) {
+		g_autoptr(Reply) r = web_get(w, anonymous[i]);
+		g_assert_cmpuint(r->status, !=, SOUP_STATUS_SEE_OTHER);
+		tr_test_assert_contains(r->body, "<span class=\"product\">SPA2102</span>");
+		tr_test_assert_lacks(r->body, "front-desk-adapter");
+		tr_test_assert_lacks(r->body, serial);
+		tr_test_assert_lacks(r->body, PACKAGE_VERSION);
+	}
+	/* a refusal before a login: a logout without the form's token */
+	{
+		g_autoptr(Reply) r = web_post_form(w, "/logout", "csrf", "0", NULL);
+		assert_status(r, SOUP_STATUS_FORBIDDEN);
+		tr_test_assert_lacks(r->body, "front-desk-adapter");
+		tr_test_assert_lacks(r->body, serial);
+	}
+	/* a failed login */
+	{
+		g_autoptr(Reply) r = web_login(w, "user", "wrong");
+		assert_status(r, SOUP_STATUS_UNAUTHORIZED);
+		tr_test_assert_lacks(r->body, "front-desk-adapter");
+		tr_test_assert_lacks(r->body, serial);
+	}
+	/* logged in: the device, its serial number in the footer and on the Info tab */
+	web_login_ok(w, "user", "Us3r-Pa55");
+	{
+		g_autoptr(Reply) r = web_get(w, "/");
+		g_autofree gchar *footer = g_strdup_printf(
+			"<footer>tipring %s · Serial Number %s</footer>", PACKAGE_VERSION, serial);
+		assert_status(r, SOUP_STATUS_OK);
+		tr_test_assert_contains(r->body,
+					"<title>SPA2102 User — front-desk-adapter</title>");
+		tr_test_assert_contains(r->body,
+					"<span class=\"device\">front-desk-adapter</span>");
+		tr_test_assert_contains(r->body, footer);
+	}
+	{
+		g_autoptr(Reply) r = web_get(w, "/no-such-page");
+		assert_status(r, SOUP_STATUS_NOT_FOUND);
+		tr_test_assert_contains(r->body, "front-desk-adapter");
+		tr_test_assert_contains(r->body, serial);
+	}
+	daemon_stop(daemon);
+}
+
 /* a value the user can see, full of markup, is shown only escaped */
 static void
 test_escaping(TrTest *t)
@@ -1419,7 +1478,8 @@ test_escaping(TrTest *t)
 		assert_status(r, SOUP_STATUS_UNPROCESSABLE_ENTITY);
 		tr_test_assert_lacks(r->body, "<img");
 		tr_test_assert_contains(r->body, "value=\"&lt;img src=x onerror=alert(2)&gt;\"");
-		tr_test_assert_contains(r->body, "Invalid value &#39;&lt;img src=x");
+		tr_test_assert_contains(r->body, "id=\"e-Cfwd_No_Ans_Delay_1_\">The device expects "
+						 "an integer");
 	}
 	/* and what the login page shows back */
 	{
@@ -1695,12 +1755,14 @@ test_submit(TrTest *t)
 		assert_status(r, SOUP_STATUS_UNPROCESSABLE_ENTITY);
 		tr_test_assert_contains(r->body, "2 fields have values the device does not accept");
 		tr_test_assert_contains(r->body, "Nothing was changed.");
-		tr_test_assert_contains(r->body,
-					"<p class=\"reason\" id=\"e-Line_Enable_1_\">Invalid value "
-					"&#39;maybe&#39; for Line_Enable_1_: expected yes or no");
-		tr_test_assert_contains(r->body,
-					"id=\"e-SIP_Port_1_\">Invalid value &#39;99999&#39; "
-					"for SIP_Port_1_: expected");
+		/* under the field the reason alone: no internal name (that is for
+		 * D-Bus and tipringctl), no value (the field shows it) */
+		tr_test_assert_contains(r->body, "<p class=\"reason\" id=\"e-Line_Enable_1_\">The "
+						 "device expects yes or no.</p>");
+		tr_test_assert_contains(r->body, "<p class=\"reason\" id=\"e-SIP_Port_1_\">The "
+						 "device expects an integer from 1 to 65535.</p>");
+		tr_test_assert_lacks(r->body, "Invalid value");
+		tr_test_assert_lacks(r->body, "for SIP_Port_1_");
 		tr_test_assert_contains(r->body, "aria-invalid=\"true\" "
 						 "aria-describedby=\"e-Line_Enable_1_\"");
 		/* what was typed stays in the form */
@@ -2158,6 +2220,185 @@ test_events(TrTest *t)
 	daemon_stop(daemon);
 }
 
+/* the live value KEY of W's /status.json; NULL if there is none */
+static gchar *
+status_value(Web *w, const gchar *key)
+{
+	g_autoptr(Reply) r = web_get(w, "/status.json");
+	g_autoptr(GHashTable) values = NULL;
+
+	assert_status(r, SOUP_STATUS_OK);
+	values = parse_flat_json(r->body);
+	g_assert_nonnull(values);
+	return g_strdup(g_hash_table_lookup(values, key));
+}
+
+/* polls W's /status.json until KEY holds a text that contains NEEDLE */
+static void
+wait_status(Web *w, const gchar *key, const gchar *needle)
+{
+	gint64 deadline = g_get_monotonic_time() + 2 * TR_TEST_DEADLINE_S * G_USEC_PER_SEC;
+
+	for (;;) {
+		g_autofree gchar *value = status_value(w, key);
+		if (value != NULL && strstr(value, needle) != NULL)
+			return;
+		if (g_get_monotonic_time() > deadline) {
+			g_autoptr(Reply) r = web_get(w, "/status.json");
+			g_printerr("%s never held '%s':\n%s\n", key, needle, r->body);
+			g_assert_not_reached();
+		}
+		g_usleep(50 * 1000);
+		drain_main_context();
+	}
+}
+
+/* what names the line's peer, nowhere in what the user gets: pages, JSON, events */
+static void
+assert_user_sees_no_peer(Web *user, const gchar *const *secrets)
+{
+	const gchar *const paths[] = {"/", "/advanced", "/status.json", "/config.xml"};
+	g_autoptr(Events) events = NULL;
+	const gchar *snapshot;
+
+	for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+		g_autoptr(Reply) r = web_get(user, paths[i]);
+		assert_status(r, SOUP_STATUS_OK);
+		for (guint j = 0; secrets[j] != NULL; j++) {
+			if (strstr(r->body, secrets[j]) != NULL)
+				g_printerr("the user's %s shows '%s'\n", paths[i], secrets[j]);
+			tr_test_assert_lacks(r->body, secrets[j]);
+		}
+	}
+	events = events_open(user);
+	g_hash_table_unref(events_wait(events, 1));
+	snapshot = g_ptr_array_index(events->events, 0);
+	for (guint j = 0; secrets[j] != NULL; j++)
+		tr_test_assert_lacks(snapshot, secrets[j]);
+}
+
+/*
+ * A user who may not read the line's proxy (Proxy_1_ is na) reads nothing
+ * of it in the TLS session or the registration: no "verified for NAME", no
+ * peer subject, no "TLS handshake with HOST:PORT failed", whatever page,
+ * JSON or event; neutral words instead. The admin reads it all. The peer is
+ * the test SBC (Kamailio) over TLS, checked by the name sbc.test
+ * (TLS_Server_Name_1_), then by a name its certificate does not hold.
+ */
+static void
+test_peer_hidden(TrTest *t)
+{
+	guint port = tr_test_free_tcp_port(LOOPBACK);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(TrTestSbc) sbc = tr_test_sbc_new(&error);
+	g_autoptr(Daemon) daemon = NULL;
+	g_autoptr(Web) admin = web_new(LOOPBACK, port);
+	g_autoptr(Web) user = web_new(LOOPBACK, port);
+	g_autofree gchar *proxy = NULL;
+	g_autofree gchar *sip_port = NULL;
+	const gchar *server_name;
+	guint sip = port;
+
+	g_assert_no_error(error);
+	tr_test_sbc_add_user(sbc, "1001", "secret");
+	g_assert_true(tr_test_sbc_start(sbc, &error));
+	g_assert_no_error(error);
+	server_name = tr_test_sbc_get_server_name(sbc);
+	proxy = g_strdup_printf("127.0.0.1:%u", tr_test_sbc_get_tls_port(sbc));
+	while (sip == port)
+		sip = tr_test_free_tcp_port(LOOPBACK);
+	sip_port = g_strdup_printf("%u", sip);
+
+	daemon = daemon_start(t, spa2102, port, LOOPBACK);
+	wait_web(LOOPBACK, port, TRUE);
+	tr_test_set_parameters(daemon->device, "SIP_Transport_1_", "TLS", "Proxy_1_", proxy,
+			       "TLS_Server_Name_1_", server_name, "Custom_CA_File",
+			       tr_test_sbc_get_server_ca(sbc), "User_ID_1_", "1001", "Password_1_",
+			       "secret", "SIP_Port_1_", sip_port, "Line_Enable_2_", "no", NULL);
+	{
+		g_autoptr(Reply) r = web_get(admin, "/admin/config.xml");
+		g_autoptr(GPtrArray) hidden = profile_names_with_access(r->body, "na");
+		g_assert_true(
+			g_ptr_array_find_with_equal_func(hidden, "Proxy_1_", g_str_equal, NULL));
+	}
+
+	/* verified for the name */
+	wait_status(admin, "line1.tls-state", "established");
+	wait_status(admin, "line1.state", "Registered");
+	{
+		g_autofree gchar *expected = g_strdup_printf("verified for %s", server_name);
+		g_autofree gchar *verify = status_value(admin, "line1.tls-verify-result");
+		g_autofree gchar *peer = status_value(admin, "line1.tls-peer");
+		g_autoptr(Reply) page = web_get(admin, "/admin/");
+		g_assert_cmpstr(verify, ==, expected);
+		tr_test_assert_contains(peer, server_name);
+		tr_test_assert_contains(page->body, expected);
+	}
+	{
+		const gchar *const secrets[] = {proxy, server_name, NULL};
+		g_autoptr(Reply) page = NULL;
+		g_autofree gchar *state = NULL, *tls_state = NULL, *verified = NULL;
+		g_autofree gchar *verify = NULL, *peer = NULL, *response = NULL;
+
+		assert_user_sees_no_peer(user, secrets);
+		/* still a useful page: the state, and that it is verified */
+		state = status_value(user, "line1.state");
+		tls_state = status_value(user, "line1.tls-state");
+		verified = status_value(user, "line1.tls-verified");
+		verify = status_value(user, "line1.tls-verify-result");
+		peer = status_value(user, "line1.tls-peer");
+		response = status_value(user, "line1.last-response");
+		g_assert_cmpstr(state, ==, "Registered");
+		g_assert_cmpstr(tls_state, ==, "established");
+		g_assert_cmpstr(verified, ==, "yes");
+		g_assert_cmpstr(verify, ==, "verified");
+		g_assert_cmpstr(peer, ==, "not shown to this account");
+		g_assert_cmpstr(response, ==, "200 OK");
+		page = web_get(user, "/");
+		tr_test_assert_contains(page->body,
+					"data-live=\"line1.tls-verify-result\">verified<");
+	}
+
+	/* refused: the certificate is not for the name the line asks for */
+	tr_test_set_parameters(daemon->device, "TLS_Server_Name_1_", "hidden-proxy.test", NULL);
+	wait_status(admin, "line1.tls-error", "hidden-proxy.test");
+	/* the registration's error too (any words) */
+	wait_status(admin, "line1.last-error", " ");
+	{
+		g_autofree gchar *tls_error = status_value(admin, "line1.tls-error");
+		g_autofree gchar *verify = status_value(admin, "line1.tls-verify-result");
+		g_test_message("the admin reads: %s; %s", tls_error, verify);
+		tr_test_assert_contains(tls_error, proxy);
+		tr_test_assert_contains(verify, "hidden-proxy.test");
+	}
+	{
+		const gchar *const secrets[] = {proxy, server_name, "hidden-proxy.test", NULL};
+		g_autofree gchar *tls_error = NULL, *last_error = NULL, *verify = NULL;
+
+		assert_user_sees_no_peer(user, secrets);
+		tls_error = status_value(user, "line1.tls-error");
+		last_error = status_value(user, "line1.last-error");
+		verify = status_value(user, "line1.tls-verify-result");
+		g_assert_cmpstr(tls_error, ==, "not shown to this account");
+		g_assert_cmpstr(last_error, ==, "not shown to this account");
+		g_assert_cmpstr(verify, ==, "not verified");
+	}
+
+	/* a proxy the user may read: the user reads what it names */
+	{
+		g_autofree gchar *profile = g_strdup_printf(
+			"<flat-profile><Proxy_1_ ua=\"ro\">%s</Proxy_1_><TLS_Server_Name_1_ "
+			"ua=\"ro\">hidden-proxy.test</TLS_Server_Name_1_></flat-profile>",
+			proxy);
+		g_autofree gchar *tls_error = NULL;
+		import_profile(daemon->device, profile);
+		tls_error = status_value(user, "line1.tls-error");
+		tr_test_assert_contains(tls_error, "hidden-proxy.test");
+		tr_test_assert_contains(tls_error, proxy);
+	}
+	daemon_stop(daemon);
+}
+
 /* Web_Server_Port and Enable_Web_Server take effect while the daemon runs */
 static void
 test_port_change(TrTest *t)
@@ -2216,6 +2457,13 @@ test_port_change(TrTest *t)
 	tr_test_assert_contains(daemon->d->err, "the web server is off (Enable_Web_Server)");
 }
 
+static gboolean
+accept_any_certificate(SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors,
+		       gpointer user_data)
+{
+	return TRUE;
+}
+
 /* two devices: one port each, their own cookies and pages */
 static void
 test_two_devices(TrTest *t)
@@ -2227,6 +2475,7 @@ test_two_devices(TrTest *t)
 	g_autoptr(Web) ata = web_new(LOOPBACK, port);
 	g_autoptr(Web) desk = web_new(LOOPBACK, port + 1);
 	g_autofree gchar *ata_sid = NULL;
+	guint https = free_port_pair();
 
 	tr_test_set_parameters(phone, "Display_Name_1_", "Desk Phone One", NULL);
 	tr_test_set_parameters(daemon->device, "Display_Name_1_", "Adapter Line", NULL);
@@ -2271,7 +2520,55 @@ test_two_devices(TrTest *t)
 		assert_status(r, SOUP_STATUS_OK);
 		tr_test_assert_contains(r->body, "SPA942");
 	}
+
+	/* HTTPS on both with one setting, as a profile for all would give it:
+	 * numbered as the HTTP ports, device N on Web_Server_HTTPS_Port + N */
+	{
+		g_autofree gchar *https_port = g_strdup_printf("%u", https);
+		TrDbusDevice *devices[] = {daemon->device, phone};
+		/* the phone has an admin password: its login page */
+		const gchar *const titles[] = {"<title>SPA2102 Admin", "<title>SPA942 Log in"};
+		g_autoptr(SoupSession) session = soup_session_new_with_options("timeout", 10, NULL);
+
+		for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
+			g_autoptr(GError) error = NULL;
+			g_autofree gchar *pem = NULL;
+			g_assert_true(tr_dbus_device_call_create_certificate_sync(
+				devices[i], "", "", &pem, NULL, &error));
+			g_assert_no_error(error);
+			tr_test_set_parameters(devices[i], "Web_Server_HTTPS_Port", https_port,
+					       "Enable_Web_Server_HTTPS", "yes", NULL);
+		}
+		for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
+			g_autofree gchar *url =
+				g_strdup_printf("https://127.0.0.1:%u/admin/", https + i);
+			g_autoptr(GBytes) body = NULL;
+			g_autoptr(SoupMessage) msg = NULL;
+			/* the listener moves half a second after the change */
+			for (guint n = 0; n < 100 && body == NULL; n++) {
+				g_clear_object(&msg);
+				msg = soup_message_new("GET", url);
+				g_signal_connect(msg, "accept-certificate",
+						 G_CALLBACK(accept_any_certificate), NULL);
+				body = soup_session_send_and_read(session, msg, NULL, NULL);
+				if (body == NULL)
+					g_usleep(50 * 1000);
+			}
+			g_assert_nonnull(body);
+			g_assert_cmpuint(soup_message_get_status(msg), ==, SOUP_STATUS_OK);
+			tr_test_assert_contains(g_bytes_get_data(body, NULL), titles[i]);
+		}
+	}
 	daemon_stop(daemon);
+	{
+		g_autofree gchar *first = NULL, *second = NULL;
+		/* both served, none refused */
+		tr_test_assert_lacks(daemon->d->err, "cannot serve HTTPS");
+		first = g_strdup_printf("device 0: web pages on https://127.0.0.1:%u/", https);
+		second = g_strdup_printf("device 1: web pages on https://127.0.0.1:%u/", https + 1);
+		tr_test_assert_contains(daemon->d->err, first);
+		tr_test_assert_contains(daemon->d->err, second);
+	}
 }
 
 /* the page's language: Accept-Language, unless Language_Selection says otherwise */
@@ -2441,13 +2738,6 @@ test_next_injection(TrTest *t)
 		assert_redirect(r, "/admin/");
 	}
 	daemon_stop(daemon);
-}
-
-static gboolean
-accept_any_certificate(SoupMessage *msg, GTlsCertificate *certificate, GTlsCertificateFlags errors,
-		       gpointer user_data)
-{
-	return TRUE;
 }
 
 /* HTTPS with the device's own certificate, the session cookie Secure */
@@ -2748,6 +3038,8 @@ static const TrTestCase tests[] = {
 	{"/webui/password/change-logs-out", test_password_change_logs_out},
 	{"/webui/csrf", test_csrf},
 	{"/webui/user-level", test_user_level},
+	{"/webui/peer-hidden", test_peer_hidden},
+	{"/webui/anonymous", test_anonymous},
 	{"/webui/escaping", test_escaping},
 	{"/webui/security-headers", test_security_headers},
 	{"/webui/request-limits", test_request_limits},

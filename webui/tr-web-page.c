@@ -4,8 +4,10 @@
  */
 #include "config.h"
 
+#include <sofia-sip/sip_status.h>
 #include <string.h>
 
+#include "tr-web-netinfo.h"
 #include "tr-web-private.h"
 #include "tr-web-template.h"
 
@@ -238,17 +240,22 @@ render_layout(TrWebRequest *r, const gchar *title, const gchar *notice, const gc
 			     : r->level == TR_WEB_LEVEL_USER ? W(r, N_("User"))
 							     : "";
 
+	/* before a login (the login page, a refusal) the product only: which
+	 * device this is, its serial number, its software are for its users */
+	gboolean known = r->session != NULL && r->session->level >= TR_WEB_LEVEL_USER;
+
 	if (with_links)
 		append_links(r, links);
 	/* a BCP 47 tag: "pt-BR", not "pt_BR" */
 	g_hash_table_insert(vars, "lang",
 			    g_strdelimit(g_strdup(tr_catalog_get_language(r->catalog)), "_", '-'));
-	g_hash_table_insert(
-		vars, "title",
-		g_strdup_printf("%s %s — %s", model->name, title, tr_device_get_name(r->device)));
+	g_hash_table_insert(vars, "title",
+			    known ? g_strdup_printf("%s %s — %s", model->name, title,
+						    tr_device_get_name(r->device))
+				  : g_strdup_printf("%s %s", model->name, title));
 	g_hash_table_insert(vars, "product", g_strdup(model->name));
 	g_hash_table_insert(vars, "description", g_strdup(W(r, model->description)));
-	g_hash_table_insert(vars, "device", g_strdup(tr_device_get_name(r->device)));
+	g_hash_table_insert(vars, "device", g_strdup(known ? tr_device_get_name(r->device) : ""));
 	g_hash_table_insert(
 		vars, "level",
 		with_links ? g_strdup_printf("%s · %s", level,
@@ -258,9 +265,10 @@ render_layout(TrWebRequest *r, const gchar *title, const gchar *notice, const gc
 	g_hash_table_insert(vars, "notice", g_strdup(notice != NULL ? notice : ""));
 	g_hash_table_insert(vars, "body", g_strdup(body));
 	g_hash_table_insert(vars, "footer",
-			    g_strdup_printf("tipring %s · %s %s", PACKAGE_VERSION,
-					    W(r, N_("Serial Number")),
-					    tr_device_get_serial(r->device)));
+			    known ? g_strdup_printf("tipring %s · %s %s", PACKAGE_VERSION,
+						    W(r, N_("Serial Number")),
+						    tr_device_get_serial(r->device))
+				  : g_strdup(""));
 	return tr_web_template_render(tmpl, vars);
 }
 
@@ -287,8 +295,51 @@ info_row(TrWebRequest *r, GString *out, const gchar *label, const gchar *live, c
 		g_string_append(out, "\"");
 	}
 	g_string_append(out, ">");
-	esc(out, value);
+	tr_web_append_escaped_breakable(out, value);
 	g_string_append(out, "</dd></div>");
+}
+
+/* a row of the items of @list, ", " between them; "—" for none */
+static void
+info_row_list(TrWebRequest *r, GString *out, const gchar *label, GPtrArray *list)
+{
+	g_autoptr(GString) joined = g_string_new(NULL);
+
+	for (guint i = 0; i < list->len; i++)
+		g_string_append_printf(joined, "%s%s", i > 0 ? ", " : "",
+				       (const gchar *)g_ptr_array_index(list, i));
+	info_row(r, out, label, NULL, joined->len > 0 ? joined->str : "—");
+}
+
+/* System Information: the network of the machine the emulator runs on, as
+ * the SPA shows its own */
+static void
+append_system_information(TrWebRequest *r, GString *out, const gchar *current_ip)
+{
+	g_autoptr(TrWebNetInfo) net = tr_web_net_info_collect();
+	g_autoptr(GPtrArray) dns = g_ptr_array_new();
+
+	for (guint i = 0; net->dns[i] != NULL; i++)
+		g_ptr_array_add(dns, net->dns[i]);
+	g_string_append(out, "<section class=\"card\" id=\"system-information\"><h2>");
+	/* TRANSLATORS: the Info tab's card of the host's network, as on the SPA */
+	esc(out, W(r, N_("System Information")));
+	g_string_append(out, "</h2><dl>");
+	info_row(r, out, W(r, N_("Host Name")), NULL, net->host_name);
+	/* TRANSLATORS: the DNS domain of the host (resolv.conf) */
+	info_row(r, out, W(r, N_("Domain")), NULL, net->domain != NULL ? net->domain : "—");
+	/* the address this page was asked on */
+	info_row(r, out, W(r, N_("Current IP")), NULL, current_ip != NULL ? current_ip : "");
+	/* TRANSLATORS: the interface of the default route, e.g. eth0 */
+	info_row(r, out, W(r, N_("Network Interface")), NULL,
+		 net->interface != NULL ? net->interface : "—");
+	info_row_list(r, out, W(r, N_("IP Address")), net->ipv4);
+	info_row_list(r, out, W(r, N_("Netmask")), net->netmasks);
+	if (net->ipv6->len > 0)
+		info_row_list(r, out, W(r, N_("IPv6 Address")), net->ipv6);
+	info_row_list(r, out, W(r, N_("Default Gateway")), net->gateways);
+	info_row_list(r, out, W(r, N_("DNS Servers")), dns);
+	g_string_append(out, "</dl></section>");
 }
 
 static gchar *
@@ -343,6 +394,70 @@ typedef struct {
 	const gchar *value;
 } LiveItem;
 
+/*
+ * May this request read what names line @n's SIP peer? The TLS session's
+ * verify result ("verified for HOST"), peer subject and errors ("TLS
+ * handshake with HOST:PORT failed"), and the registration's errors and
+ * response phrases name the proxy, or what it resolved to. They come from the
+ * line's Proxy_N_, its Outbound_Proxy_N_ when used, its TLS_Server_Name_N_
+ * when set: a viewer who may not read one of those (access na) reads none of
+ * them, whatever their wording.
+ */
+static gboolean
+peer_readable(TrWebRequest *r, guint n)
+{
+	const gchar *const sources[] = {"Proxy", "Outbound_Proxy", "TLS_Server_Name"};
+	TrSchema *schema = tr_store_get_schema(r->store);
+
+	if (r->level == TR_WEB_LEVEL_ADMIN)
+		return TRUE;
+	if (r->level != TR_WEB_LEVEL_USER)
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
+		g_autofree gchar *name = g_strdup_printf("%s_%u_", sources[i], n);
+		const gchar *value;
+
+		if (tr_schema_lookup(schema, name) == NULL)
+			continue;
+		value = tr_store_get(r->store, name);
+		if (g_strcmp0(sources[i], "Proxy") != 0 && (value == NULL || *value == '\0'))
+			continue;
+		if (g_strcmp0(sources[i], "Outbound_Proxy") == 0) {
+			g_autofree gchar *use = g_strdup_printf("Use_Outbound_Proxy_%u_", n);
+			if (tr_schema_lookup(schema, use) != NULL &&
+			    !tr_store_get_bool(r->store, use))
+				continue;
+		}
+		if (tr_store_get_access(r->store, name) == TR_ACCESS_NA)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* what stands for a text that would name the peer */
+static const gchar *
+peer_hidden(TrWebRequest *r, const gchar *text)
+{
+	/* TRANSLATORS: in place of a TLS or registration detail that names the
+	 * line's proxy, for an account that may not see the proxy */
+	return text != NULL && *text != '\0' ? W(r, N_("not shown to this account")) : "";
+}
+
+/* a TLS session's verify result without the name it was checked for */
+static const gchar *
+verify_words(TrWebRequest *r, const gchar *verify, gboolean verified)
+{
+	if (verify == NULL || *verify == '\0')
+		return "";
+	if (verified)
+		/* TRANSLATORS: a TLS session's verify result, for an account
+		 * that may not see the name it was checked for */
+		return W(r, N_("verified"));
+	/* TRANSLATORS: the same, when the server's certificate was refused or
+	 * not checked */
+	return W(r, N_("not verified"));
+}
+
 /* the live values of the Info tab, as (key, display text) pairs */
 static GPtrArray *
 live_values(TrWebRequest *r)
@@ -365,6 +480,8 @@ live_values(TrWebRequest *r)
 		gboolean tls =
 			session != NULL && g_strcmp0(tr_line_get_transport(line), "TLS") == 0;
 		gint64 next = reg != NULL ? tr_registration_get_next_registration(reg) : 0;
+		gboolean readable = peer_readable(r, n);
+		const gchar *last_error;
 		g_autofree gchar *k = NULL;
 		g_autofree gchar *v = NULL;
 
@@ -387,12 +504,21 @@ live_values(TrWebRequest *r)
 			       : g_strdup("—");
 		ADD(KEY("next-registration"), v);
 		g_free(v);
-		v = reg != NULL && tr_registration_get_last_code(reg) != 0
-			    ? g_strdup_printf("%u %s", tr_registration_get_last_code(reg),
-					      tr_registration_get_last_phrase(reg))
-			    : g_strdup("—");
+		if (reg != NULL && tr_registration_get_last_code(reg) != 0) {
+			guint code = tr_registration_get_last_code(reg);
+			/* the standard phrase for a code, not the one that came:
+			 * the peer (or Sofia, for a transport error) chose that */
+			const gchar *standard = sip_status_phrase((int)code);
+			v = readable	       ? g_strdup_printf("%u %s", code,
+								 tr_registration_get_last_phrase(reg))
+			    : standard != NULL ? g_strdup_printf("%u %s", code, standard)
+					       : g_strdup_printf("%u", code);
+		} else {
+			v = g_strdup("—");
+		}
 		ADD(KEY("last-response"), v);
-		ADD(KEY("last-error"), reg != NULL ? tr_registration_get_last_error(reg) : "");
+		last_error = reg != NULL ? tr_registration_get_last_error(reg) : "";
+		ADD(KEY("last-error"), readable ? last_error : peer_hidden(r, last_error));
 		ADD(KEY("tls"), tls ? "1" : "");
 		if (tls) {
 			g_autofree gchar *state = NULL, *version = NULL, *cipher = NULL;
@@ -408,9 +534,10 @@ live_values(TrWebRequest *r)
 			ADD(KEY("tls-state"), tls_state_text(r, state));
 			ADD(KEY("tls-version"), version);
 			ADD(KEY("tls-cipher"), cipher);
-			ADD(KEY("tls-peer"), subject);
+			ADD(KEY("tls-peer"), readable ? subject : peer_hidden(r, subject));
 			ADD(KEY("tls-verified"), verified ? W(r, N_("yes")) : W(r, N_("no")));
-			ADD(KEY("tls-verify-result"), verify);
+			ADD(KEY("tls-verify-result"),
+			    readable ? verify : verify_words(r, verify, verified));
 			g_free(v);
 			v = g_strdup_printf(W(r, N_("%u ms")), handshake);
 			ADD(KEY("tls-handshake"), v);
@@ -420,7 +547,7 @@ live_values(TrWebRequest *r)
 			g_free(v);
 			v = g_strdup_printf("%u", reconnects);
 			ADD(KEY("tls-reconnects"), v);
-			ADD(KEY("tls-error"), error);
+			ADD(KEY("tls-error"), readable ? error : peer_hidden(r, error));
 		}
 #undef KEY
 	}
@@ -504,11 +631,12 @@ append_info(TrWebRequest *r, GString *out)
 	info_row(r, out, W(r, N_("MAC Address")), NULL, tr_device_get_mac_address(r->device));
 	info_row(r, out, W(r, N_("Client Certificate")), NULL,
 		 cert != NULL && *cert != '\0' ? W(r, N_("Installed")) : W(r, N_("Not Installed")));
-	g_string_append(out, "</dl></section><section class=\"card\"><h2>");
+	g_string_append(out, "</dl></section>");
+	append_system_information(r, out, ip);
+	g_string_append(out, "<section class=\"card\"><h2>");
 	esc(out, W(r, N_("System Status")));
 	g_string_append(out, "</h2><dl>");
 	info_row(r, out, W(r, N_("Device Name")), NULL, tr_device_get_name(r->device));
-	info_row(r, out, W(r, N_("Current IP")), NULL, ip != NULL ? ip : "");
 	ports = r->https_port != 0
 			? g_strdup_printf("HTTP %u, HTTPS %u", r->http_port, r->https_port)
 			: g_strdup_printf("HTTP %u", r->http_port);
@@ -549,7 +677,7 @@ append_info(TrWebRequest *r, GString *out)
 					       key, live_lookup(items, at));
 			esc(out, W(r, N_("in %u s")));
 			g_string_append(out, "\">");
-			esc(out, live_lookup(items, key));
+			tr_web_append_escaped_breakable(out, live_lookup(items, key));
 			g_string_append(out, "</dd></div>");
 		}
 		LIVE("last-response", W(r, N_("Last Response")));
@@ -604,6 +732,34 @@ append_info(TrWebRequest *r, GString *out)
 }
 
 /* --- the parameter tabs --- */
+
+/**
+ * tr_web_field_reason:
+ * @value: what was typed, which tr_param_validate_in() refused
+ *
+ * Why a field is refused, to be shown right under it: the reason alone, in
+ * the request's language, without the parameter's internal name (D-Bus and
+ * tipringctl give that, for scripts) nor the value, which the field shows.
+ *
+ * Returns: (transfer full): the reason
+ */
+gchar *
+tr_web_field_reason(TrWebRequest *r, const TrParam *param, const gchar *value)
+{
+	g_autofree gchar *trimmed = g_strstrip(g_strdup(value));
+	g_autofree gchar *allowed = NULL;
+
+	if (param->hashed && g_str_has_prefix(trimmed, TR_PASSWORD_HASH_PREFIX))
+		/* TRANSLATORS: under a password field; keep
+		 * $pbkdf2-sha256$ITERATIONS$SALT$HASH as it is */
+		return g_strdup(W(r, N_("A password hash must be "
+					"$pbkdf2-sha256$ITERATIONS$SALT$HASH, and a password may "
+					"not start with $pbkdf2-sha256$.")));
+	allowed = tr_param_describe_allowed_in(param, r->catalog);
+	/* TRANSLATORS: under a refused field; %s is what it accepts, e.g. "an
+	 * integer from 1 to 65535" */
+	return g_strdup_printf(W(r, N_("The device expects %s.")), allowed);
+}
 
 /* the end of a control's tag: the stored value (for Undo All Changes and
  * the changed marks) and, when refused, the reason's place */

@@ -55,5 +55,6 @@ gchar *tr_web_page_message(TrWebRequest *r, const gchar *title, const gchar *mes
 gchar *tr_web_page_login(TrWebRequest *r, const gchar *account, const gchar *next,
 			 const gchar *error);
 gchar *tr_web_status_json(TrWebRequest *r);
+gchar *tr_web_field_reason(TrWebRequest *r, const TrParam *param, const gchar *value);
 
 G_END_DECLS

@@ -511,9 +511,10 @@ submit(TrWebServer *self, TrWebRequest *r)
 		if (param->type == TR_PARAM_TYPE_PASSWORD &&
 		    g_strcmp0(value, TR_PARAM_SECRET_MASK) == 0)
 			continue;
-		/* the reason in the request's language */
+		/* the reason in the request's language, shown under the field */
 		if (!tr_param_validate_in(param, value, &canonical, r->catalog, &error_local)) {
-			g_hash_table_insert(errors, param->name, g_strdup(error_local->message));
+			g_hash_table_insert(errors, param->name,
+					    tr_web_field_reason(r, param, value));
 			continue;
 		}
 		if (g_strcmp0(canonical, tr_store_get(self->store, param->name)) != 0)
@@ -1193,6 +1194,26 @@ listen_port(TrWebServer *self, guint port, SoupServerListenOptions options, GErr
 	return soup_server_listen_all(self->soup, port, options, error);
 }
 
+/* the port the kernel chose for the HTTPS listener: the one that is not HTTP's */
+static guint
+chosen_https_port(TrWebServer *self)
+{
+	GSList *listeners = soup_server_get_listeners(self->soup);
+	guint port = 0;
+
+	for (GSList *l = listeners; l != NULL && port == 0; l = l->next) {
+		g_autoptr(GSocketAddress) local = g_socket_get_local_address(l->data, NULL);
+		guint candidate =
+			G_IS_INET_SOCKET_ADDRESS(local)
+				? g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local))
+				: 0;
+		if (candidate != self->http_port)
+			port = candidate;
+	}
+	g_slist_free(listeners);
+	return port;
+}
+
 static void
 close_server(TrWebServer *self)
 {
@@ -1260,20 +1281,42 @@ open_server(TrWebServer *self)
 
 	if (store_has(self, "Enable_Web_Server_HTTPS") &&
 	    tr_store_get_bool(self->store, "Enable_Web_Server_HTTPS")) {
-		guint https = (guint)tr_store_get_int(self->store, "Web_Server_HTTPS_Port");
-		g_autoptr(GTlsCertificate) cert = load_certificate(self, &error);
-		if (cert != NULL) {
-			g_object_set(self->soup, "tls-certificate", cert, NULL);
-			if (listen_port(self, https, SOUP_SERVER_LISTEN_HTTPS, &error))
-				self->https_port = https;
+		guint configured = (guint)tr_store_get_int(self->store, "Web_Server_HTTPS_Port");
+		/* numbered as the HTTP ports: a bench started with --web-port has
+		 * device N on Web_Server_HTTPS_Port + N, so that devices with the
+		 * same setting (the factory's 443) do not all want one port */
+		guint https = override == NULL ? configured
+			      : base == 0      ? 0
+					       : configured + device_index(self);
+		g_autoptr(GTlsCertificate) cert = NULL;
+
+		if (https > 65535) {
+			g_warning(
+				"web: device %u: no HTTPS: Web_Server_HTTPS_Port %u + the device's "
+				"number %u is beyond 65535 (tipringd --web-port numbers the "
+				"devices' HTTPS ports from it); lower Web_Server_HTTPS_Port",
+				device_index(self), configured, device_index(self));
+			return;
 		}
-		if (error != NULL)
-			g_warning("web: device %u: cannot serve HTTPS on port %u: %s",
+		cert = load_certificate(self, &error);
+		if (cert == NULL) {
+			g_warning("web: device %u: cannot serve HTTPS: %s", device_index(self),
+				  error->message);
+			return;
+		}
+		g_object_set(self->soup, "tls-certificate", cert, NULL);
+		if (!listen_port(self, https, SOUP_SERVER_LISTEN_HTTPS, &error)) {
+			g_warning("web: device %u: cannot serve HTTPS on port %u: %s (if another "
+				  "device of this tipringd has it, give each device its own "
+				  "Web_Server_HTTPS_Port, or start tipringd with --web-port, which "
+				  "numbers them)",
 				  device_index(self), https, error->message);
-		else
-			g_message("web: device %u: web pages on https://%s:%u/", device_index(self),
-				  tr_engine_get_option(self->engine, "web-address") ?: "localhost",
-				  https);
+			return;
+		}
+		self->https_port = https != 0 ? https : chosen_https_port(self);
+		g_message("web: device %u: web pages on https://%s:%u/", device_index(self),
+			  tr_engine_get_option(self->engine, "web-address") ?: "localhost",
+			  self->https_port);
 	}
 }
 

@@ -14,6 +14,7 @@
 //   TIPRING_CHROMIUM            the browser (default /usr/bin/chromium)
 //   TIPRINGCTL, TIPRING_DBUS_ADDRESS   tipringctl and tipringd's p2p address
 //   TIPRING_SBC_TLS_PORT, TIPRING_SBC_CA   the SBC's TLS port and its CA
+//   TIPRING_SBC_SERVER_NAME     the name in its certificate, line 1's TLS_Server_Name
 //   TIPRING_SIP_PORT, TIPRING_SIP_PASSWORD, TIPRING_DISPLAY_NAME
 //                               line 1's values as the harness set them
 
@@ -194,6 +195,56 @@ function namePattern(name) {
   return new RegExp(`(?<![A-Za-z0-9_])${n}(?![A-Za-z0-9_])`);
 }
 
+// --- the layout, measured ---
+
+// the Info tab's labels each on one line, long tokens broken only at their
+// underscores, the cards flowing without holes
+async function checkInfoLayout(page, what) {
+  const found = await page.evaluate(() => {
+    const panel = document.querySelector('section.tab-panel[data-tab="Info"]');
+    const linesOf = (range) => new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    const lines = (node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return linesOf(range);
+    };
+    // the words of a text node (between blanks and <wbr>) that are not on one line
+    const brokenWords = (node) => Array.from(node.textContent.matchAll(/\S+/g)).filter((m) => {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      return linesOf(range) > 1;
+    }).map((m) => m[0]);
+    const wrapped = Array.from(panel.querySelectorAll('dt')).filter((dt) => dt.offsetParent !== null && lines(dt) > 1).map((dt) => dt.textContent);
+    const broken = Array.from(panel.querySelectorAll('dd')).filter((dd) => dd.offsetParent !== null)
+      .flatMap((dd) => Array.from(dd.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).flatMap((n) => brokenWords(n).map((w) => `${dd.dataset.live || dd.textContent}: "${w}"`)));
+    const cards = Array.from(panel.querySelectorAll('.cards > .card')).map((c) => {
+      const r = c.getBoundingClientRect();
+      return { id: c.querySelector('h2').textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    });
+    const firstTop = Math.min(...cards.map((c) => c.top));
+    const holes = [];
+    cards.forEach((c) => {
+      const above = cards.filter((o) => o !== c && o.bottom <= c.top + 1 && o.left < c.right - 1 && o.right > c.left + 1);
+      const gap = above.length ? c.top - Math.max(...above.map((o) => o.bottom)) : c.top - firstTop;
+      if (gap > 24) holes.push(`${c.id} (${Math.round(gap)}px below what is above it)`);
+    });
+    const columns = new Set(cards.map((c) => Math.round(c.left))).size;
+    return { wrapped, broken, holes, columns, cards: cards.length };
+  });
+  log(`${what}: ${found.cards} cards in ${found.columns} columns`);
+  equal(found.wrapped.join(', '), '', `${what}: no label of the Info tab wraps`);
+  equal(found.broken.join(', '), '', `${what}: no value breaks inside a word (only after "_")`);
+  equal(found.holes.join(', '), '', `${what}: the cards flow without holes`);
+}
+
+// the top and left of a selector's box
+async function box(page, selector) {
+  const b = await page.locator(selector).boundingBox();
+  if (!b) throw new CheckFailed(`${selector} is not shown`);
+  return b;
+}
+
 // --- a. admin: line 1 to TLS, seen live on the Info tab ---
 
 async function adminToTls(browser) {
@@ -275,6 +326,9 @@ async function adminToTls(browser) {
   check(/^TLS1\.[23]$/.test(version), `Info: line1.tls-version is ${version}`);
   check(await page.isVisible('[data-live-show="line1.tls"]'), 'the TLS session block is shown');
   log(`TLS: ${await liveText(page, 'line1.tls-cipher')}, verified ${await liveText(page, 'line1.tls-verified')}, handshake ${await liveText(page, 'line1.tls-handshake')}, peer ${await liveText(page, 'line1.tls-peer')}`);
+  const serverName = need('TIPRING_SBC_SERVER_NAME');
+  equal(await liveText(page, 'line1.tls-verify-result'), `verified for ${serverName}`, 'Info: the admin reads whom the line verified');
+  check((await liveText(page, 'line1.tls-peer')).includes(serverName), 'Info: the admin reads the peer subject');
   equal(await page.evaluate(() => document.body.dataset.live), 'connected', 'the page has its /events stream');
   equal(navs.count - landed, 0, 'no navigation since the redirect');
   equal(await page.evaluate(() => window.__tipringMark), 'no reload', 'the document is the one the redirect loaded');
@@ -303,6 +357,9 @@ async function adminToTls(browser) {
   check(states.includes('Disabled') && states.at(-1) === 'Registered', 'the state went through Disabled back to Registered live');
   equal(navs.count - landed, 0, 'still no navigation');
   equal(await page.evaluate(() => window.__tipringMark), 'no reload', 'still the same document');
+  await checkInfoLayout(page, 'desktop Info');
+  for (const label of ['Host Name', 'IP Address', 'Netmask', 'Default Gateway', 'DNS Servers', 'Current IP'])
+    check(await page.locator('#system-information dt', { hasText: label }).count() === 1, `System Information has ${label}: ${JSON.stringify((await page.locator('#system-information .row', { hasText: label }).first().textContent()).replace(label, '').trim())}`);
   await shot(page, '02-admin-info-tls');
   check(consoleErrors.length === 0, `no script errors on the page (${consoleErrors.join('; ') || 'none'})`);
   return { context, page };
@@ -335,7 +392,13 @@ async function refusedSubmit(page) {
     equal(await page.getAttribute('#f-SIP_Port_1_', 'aria-invalid'), 'true', 'the input has aria-invalid');
     equal(await page.getAttribute('#f-SIP_Port_1_', 'aria-describedby'), 'e-SIP_Port_1_', 'aria-describedby names the reason');
     const reason = (await field.locator('p.reason').textContent()).trim();
-    check(/65535/.test(reason) && /\b1\b/.test(reason), `the reason names the range: ${JSON.stringify(reason)}`);
+    equal(reason, 'The device expects an integer from 1 to 65535.', 'the reason under the field, without the internal name');
+    // the neighbours stay in line with the refused field
+    const refusedLabel = await box(page, 'label[for="f-SIP_Port_1_"]');
+    for (const neighbour of ['SIP_Transport_1_', 'TLS_Minimum_Version_1_']) {
+      const b = await box(page, `label[for="f-${neighbour}"]`);
+      check(Math.abs(b.y - refusedLabel.y) <= 2, `the label of ${neighbour} is in line with SIP Port's (${Math.round(b.y)} / ${Math.round(refusedLabel.y)} px)`);
+    }
     equal(await page.inputValue('input[name="SIP_Port_1_"]'), bad, 'the typed value is still in the input');
     equal(await page.inputValue('input[name="Display_Name_1_"]'), 'Changed In Browser', 'the valid typed value beside it too');
     equal(await page.inputValue('input[name="Reg_Retry_Long_Intvl"]'), '600', 'and the one on the SIP tab');
@@ -352,6 +415,13 @@ async function refusedSubmit(page) {
     await storedEqual('SIP_Port_1_', sipPort, 'unchanged');
     await storedEqual('Display_Name_1_', displayName, 'unchanged (all or nothing)');
     await storedEqual('Reg_Retry_Long_Intvl', '1200', 'unchanged (all or nothing, another tab)');
+  }
+
+  // a wide field's input starts where the first column's inputs do
+  for (const [wide, normal] of [['Mini_Certificate_1_', 'Display_Name_1_'], ['Dial_Plan_1_', 'Enable_IP_Dialing_1_']]) {
+    const w = await box(page, `#f-${wide}`);
+    const n = await box(page, `#f-${normal}`);
+    check(Math.abs(w.x - n.x) <= 1, `the wide ${wide} starts at ${Math.round(w.x)} px, as ${normal} (${Math.round(n.x)} px)`);
   }
 
   step('c. Undo All Changes restores the stored values');
@@ -391,6 +461,12 @@ async function userPages(browser, adminPage) {
   const na = Array.from(adminXml.matchAll(/<([A-Za-z0-9_-]+) ua="na"/g), (m) => m[1]);
   check(['Password_1_', 'Admin_Passwd', 'Proxy_1_'].every((n) => na.includes(n)), `${na.length} parameters are na, Password_1_, Admin_Passwd and Proxy_1_ among them`);
   const proxyStored = await stored('Proxy_1_');
+  const serverName = need('TIPRING_SBC_SERVER_NAME');
+  // what names the line's peer: the proxy (Proxy_1_ is na) and the name its
+  // certificate was verified for; none of it may reach the user
+  const secrets = [proxyStored, serverName];
+  check(/^127\.0\.0\.1:\d+$/.test(proxyStored), `Proxy_1_ is ${proxyStored}`);
+  const leaks = (text) => secrets.filter((x) => text.includes(x));
 
   const context = await newContext(browser);
   const page = (current = await context.newPage());
@@ -400,11 +476,34 @@ async function userPages(browser, adminPage) {
     const response = await page.goto(p);
     equal(response.status(), 200, `GET ${p} as the user`);
     pages[p] = { served: await response.text(), dom: await page.content() };
-    const leaks = na.filter((n) => namePattern(n).test(pages[p].served) || namePattern(n).test(pages[p].dom));
-    equal(leaks.join(' '), '', `no na parameter named anywhere in ${p}`);
+    const named = na.filter((n) => namePattern(n).test(pages[p].served) || namePattern(n).test(pages[p].dom));
+    equal(named.join(' '), '', `no na parameter named anywhere in ${p}`);
+    await page.waitForFunction(() => document.body.dataset.live === 'connected');
+    const live = await page.content();
+    equal(leaks(pages[p].served).concat(leaks(live)).join(' '), '', `${p} (as served and as the live values left it) names no peer (${secrets.join(', ')})`);
     check(!(await page.isVisible('nav.tabs a[data-tab="Provisioning"]')), `${p} has no Provisioning tab`);
   }
+  const status = await page.request.get('/status.json');
+  equal(status.status(), 200, 'the user GETs /status.json');
+  const statusText = await status.text();
+  equal(leaks(statusText).join(' '), '', '/status.json names no peer');
+  const values = JSON.parse(statusText);
+  equal(values['line1.state'], 'Registered', 'the user reads the state');
+  equal(values['line1.tls-state'], 'established', 'and the TLS state');
+  equal(values['line1.tls-verify-result'], 'verified', 'and that it is verified, without the name');
+  equal(values['line1.tls-peer'], 'not shown to this account', 'the peer subject is not shown');
+  const snapshot = await page.evaluate(() => new Promise((resolve, reject) => {
+    const events = new EventSource('/events');
+    events.onmessage = (e) => { events.close(); resolve(e.data); };
+    setTimeout(() => { events.close(); reject(new Error('no event in 5 s')); }, 5000);
+  }));
+  check(snapshot.includes('line1.tls-verify-result'), 'an /events snapshot came');
+  equal(leaks(snapshot).join(' '), '', 'the /events snapshot names no peer');
+  const adminStatus = await (await adminPage.request.get('/status.json')).text();
+  check(adminStatus.includes(`verified for ${serverName}`), `the admin's /status.json still names ${serverName}`);
   await page.goto('/');
+  equal(await liveText(page, 'line1.tls-verify-result'), 'verified', 'the user\'s Info tab: Verify Result');
+  await checkInfoLayout(page, 'the user\'s Info');
   await shot(page, '05-user');
 
   // a change the user may make works (the control of what follows)
@@ -494,6 +593,7 @@ async function phone(browser) {
   });
   let o = await overflow();
   log(`phone, Info: page ${o.scrollWidth}px wide in a ${o.clientWidth}px viewport${o.wide.length ? '; too wide: ' + o.wide.join(', ') : ''}`);
+  await checkInfoLayout(page, 'phone Info');
   await shot(page, '07-phone-info');
   await openTab(page, 'Line_1');
   o = await overflow();

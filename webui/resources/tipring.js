@@ -77,11 +77,22 @@
     });
   }
 
+  // a value as the server writes it: a line may break after each "_" of a
+  // long token (TLS_AES_256_GCM_SHA384), not inside it
+  function setText(el, text) {
+    if (el.textContent === text) return;
+    el.replaceChildren();
+    text.split('_').forEach((part, i) => {
+      if (i > 0) el.append('_', document.createElement('wbr'));
+      if (part !== '') el.append(part);
+    });
+  }
+
   // the Info tab's live values
   function apply(values) {
     Object.keys(values).forEach((key) => {
       document.querySelectorAll('[data-live="' + CSS.escape(key) + '"]').forEach((el) => {
-        if (!el.hasAttribute('data-deadline')) el.textContent = values[key];
+        if (!el.hasAttribute('data-deadline')) setText(el, values[key]);
       });
       document.querySelectorAll('[data-live-show="' + CSS.escape(key) + '"]').forEach((el) => {
         el.hidden = values[key] === '';
@@ -91,7 +102,7 @@
       const target = key.replace(/-at$/, '');
       document.querySelectorAll('[data-live="' + CSS.escape(target) + '"]').forEach((el) => {
         el.dataset.deadline = values[key];
-        if (values[key] === '') el.textContent = values[target];
+        if (values[key] === '') setText(el, values[target]);
       });
     });
     tick();
