@@ -479,8 +479,11 @@ provisioner_follow_redirect(TrProvisioner *self)
 			g_error_new(
 				TR_ERROR, TR_ERROR_FAILED,
 				/* TRANSLATORS: the server, then how many redirects were followed */
-				_("%s redirected more than %u times; given up"), run->rule.host,
-				PROVISIONER_MAX_REDIRECTS));
+				g_dngettext(GETTEXT_PACKAGE,
+					    "%s redirected more than %u time; given up",
+					    "%s redirected more than %u times; given up",
+					    PROVISIONER_MAX_REDIRECTS),
+				run->rule.host, PROVISIONER_MAX_REDIRECTS));
 		return TRUE;
 	}
 	provisioner_send(self, next);
