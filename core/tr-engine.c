@@ -54,6 +54,7 @@ tr_plugin_record_free(TrPluginRecord *record)
 }
 
 /* Sofia-SIP's own log lines join ours, as debug messages of domain "sofia" */
+G_GNUC_PRINTF(2, 0)
 static void
 sofia_logger(void *stream, char const *format, va_list ap)
 {

@@ -158,7 +158,6 @@ gchar *
 tr_profile_resolve_import(const gchar *name, const gchar *from_file)
 {
 	g_autofree gchar *dir = NULL;
-	g_autofree gchar *joined = NULL;
 
 	g_return_val_if_fail(name != NULL, NULL);
 	if (g_path_is_absolute(name))

@@ -179,7 +179,7 @@ assert_changes(Client *c, const gchar *const *expected)
 static void
 sync_with_daemon(Client *c)
 {
-	g_autofree gchar *value = tr_test_get_parameter(c->device, "Line_Enable_1_");
+	g_free(tr_test_get_parameter(c->device, "Line_Enable_1_"));
 	drain_main_context();
 }
 

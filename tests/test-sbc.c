@@ -253,7 +253,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TlsProbe, tls_probe_clear)
  * then ends with an alert.
  */
 static void
-tls_probe(Fixture *fx, TlsProbe *probe, guint16 port, ...)
+tls_probe(Fixture *fx, TlsProbe *probe, guint port, ...)
 {
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
 		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -498,6 +498,7 @@ header_param(const gchar *header, const gchar *name)
 	return NULL;
 }
 
+G_GNUC_PRINTF(1, 2)
 static gchar *
 md5_hex(const gchar *format, ...)
 {

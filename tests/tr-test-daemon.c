@@ -473,6 +473,7 @@ tr_test_report(gchar kind, const gchar *text)
 }
 
 /* "# PREFIXTEXT" to stderr, and TEXT to the report as KIND */
+G_GNUC_PRINTF(3, 0)
 static void
 report_printed(gchar kind, const gchar *prefix, const gchar *format, va_list ap)
 {
