@@ -141,7 +141,7 @@ main(int argc, char **argv)
 		{"web-port", 0, 0, G_OPTION_ARG_INT, &web_port,
 		 /* TRANSLATORS: --web-port option */
 		 N_("Serve the first device's web pages on PORT instead of its Web_Server_Port; "
-		    "device N on PORT+N; 0: a free port for each"),
+		    "device N on PORT+N, and its HTTPS on Web_Server_HTTPS_Port+N; 0: free ports"),
 		 N_("PORT")},
 		{"web-address", 0, 0, G_OPTION_ARG_STRING, &web_address,
 		 /* TRANSLATORS: --web-address option */
