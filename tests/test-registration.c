@@ -1000,10 +1000,10 @@ static const TrTestCase cases[] = {
 	{"/registration/tls/client-cert/created", test_created_cert},
 	{"/registration/tls/line-1-first", test_line_1_first},
 	{"/registration/tls/keepalive", test_keepalive},
-	{"/registration/udp/keepalive", test_udp_keepalive},
+	{"/registration/udp-keepalive", test_udp_keepalive},
 	{"/registration/tls/legacy-version", test_legacy_tls},
 	{"/registration/switch-udp-to-tls", test_switch_transport},
-	{"/registration/switch-udp-to-tls/profile", test_switch_transport_by_profile},
+	{"/registration/switch-udp-to-tls-by-profile", test_switch_transport_by_profile},
 	{"/registration/sbc-restart", test_sbc_restart},
 };
 
