@@ -9,6 +9,7 @@
 
 #include "plugins/test-plugin-events.h"
 #include "tipring-plugin.h"
+#include "tr-test-german.h"
 #include "tr-engine.h"
 #include "tr-i18n.h"
 #include "tr-plugin-loader.h"
@@ -628,19 +629,10 @@ static void
 test_abi_german(void)
 {
 	if (g_test_subprocess()) {
-		const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
-		g_autofree gchar *mo = NULL;
 		g_autofree gchar *expected = NULL;
 		g_autoptr(GError) error = NULL;
 
-		if (localedir == NULL)
-			g_error("TIPRING_LOCALEDIR is not set");
-		mo = g_build_filename(localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-		if (!g_file_test(mo, G_FILE_TEST_IS_REGULAR))
-			g_error("no German catalogue was built: %s", mo);
-		g_setenv("LC_ALL", "C.UTF-8", TRUE);
-		g_setenv("LANGUAGE", "de", TRUE);
-		tr_i18n_init();
+		tr_test_speak_german();
 
 		g_assert_null(tr_plugin_loader_open(BAD_DIR "/libtipring-test-abi.so", &error));
 		g_assert_error(error, TR_ERROR, TR_ERROR_PLUGIN);

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "tr-test-german.h"
 #include "tr-error.h"
 #include "tr-i18n.h"
 #include "tr-profile-parser.h"
@@ -1012,17 +1013,7 @@ static const struct {
 static void
 speak_german(void)
 {
-	const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
-	g_autofree gchar *mo = NULL;
-
-	if (localedir == NULL)
-		g_error("TIPRING_LOCALEDIR is not set");
-	mo = g_build_filename(localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-	if (!g_file_test(mo, G_FILE_TEST_IS_REGULAR))
-		g_error("no German catalogue was built: %s", mo);
-	g_setenv("LC_ALL", "C.UTF-8", TRUE);
-	g_setenv("LANGUAGE", "de", TRUE);
-	tr_i18n_init();
+	tr_test_speak_german();
 	g_assert_cmpstr(_("line %u, column %u"), ==, "Zeile %u, Spalte %u");
 }
 

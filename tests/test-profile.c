@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "tr-test-german.h"
 #include "tr-error.h"
 #include "tr-i18n.h"
 #include "tr-profile.h"
@@ -304,8 +305,6 @@ test_import_german(void)
 	g_autoptr(TrStore) store = NULL;
 	g_autoptr(GHashTable) files = NULL;
 	g_autoptr(GError) error = NULL;
-	const gchar *localedir = g_getenv("TIPRING_LOCALEDIR");
-	g_autofree gchar *mo = NULL;
 	const gchar *bad_main = "import common/base.txt\nSIP_Transport[2] \"TCP\"\n";
 	const gchar *good_main = "import common/base.txt\nSIP_Transport[2] \"TCP\" ;\n";
 	const gchar *good_base = "Dial_Plan[1] ! \"(xx.)\" ;\n";
@@ -316,14 +315,7 @@ test_import_german(void)
 		g_test_trap_assert_passed();
 		return;
 	}
-	if (localedir == NULL)
-		g_error("TIPRING_LOCALEDIR is not set");
-	mo = g_build_filename(localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-	if (!g_file_test(mo, G_FILE_TEST_IS_REGULAR))
-		g_error("no German catalogue was built: %s", mo);
-	g_setenv("LC_ALL", "C.UTF-8", TRUE);
-	g_setenv("LANGUAGE", "de", TRUE);
-	tr_i18n_init();
+	tr_test_speak_german();
 
 	schema = schema_for(&models[0]);
 	store = tr_store_new(schema, NULL);
